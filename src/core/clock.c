@@ -1,0 +1,43 @@
+/* Time (see clock.h). */
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#ifdef BST_TEST_CLOCK
+static int64_t test_offset(void)
+{
+	const char *path = getenv("BASTIDE_TEST_CLOCK");
+	if (!path)
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	long long off = 0;
+	if (fscanf(f, "%lld", &off) != 1)
+		off = 0;
+	fclose(f);
+	return off;
+}
+#endif
+
+int64_t bst_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#ifdef BST_TEST_CLOCK
+	ms += test_offset();
+#endif
+	return ms;
+}
+
+void bst_time_format_iso(int64_t ms, char *out, size_t outlen)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}

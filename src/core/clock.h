@@ -1,0 +1,14 @@
+/* Time: UTC, Unix milliseconds, everywhere. In builds made with the
+ * test_clock option, the file named by BASTIDE_TEST_CLOCK holds an offset in
+ * milliseconds added to the real clock, so tests can move time forward
+ * (idle timeouts, link expiry) without sleeping. Thread-safe. */
+#ifndef BST_CORE_CLOCK_H
+#define BST_CORE_CLOCK_H
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t bst_now_ms(void);
+/* "2026-11-29T01:31:00.123Z" */
+void bst_time_format_iso(int64_t ms, char *out, size_t outlen);
+
+#endif

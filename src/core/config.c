@@ -1,0 +1,120 @@
+/* The configuration file (see config.h). */
+#include "core/config.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void bst_config_defaults(struct bst_config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	c->threads = 0;
+	c->max_connections = 4096;
+	c->per_ip_connections = 0; /* 0 = unlimited; loopback benchmarks need many */
+	c->timeout_s = 30;
+	c->max_body = 1 << 20;
+	c->max_header = 32 * 1024;
+	c->login_rate_per_min = 30;
+	snprintf(c->public_scheme, sizeof c->public_scheme, "http");
+}
+
+struct load_state {
+	struct bst_config *c;
+	char *err;
+	size_t errlen;
+};
+
+static int set_uint(const char *value, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || v > 1000000000ul)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+#define COPY(dst, v) (snprintf((dst), sizeof(dst), "%s", (v)) < (int)sizeof(dst) ? 0 : -1)
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_state *st = user;
+	struct bst_config *c = st->c;
+	unsigned u = 0;
+	int rc = -1;
+#define IS(s, n) (strcmp(section, s) == 0 && strcmp(name, n) == 0)
+	if (IS("server", "data"))
+		rc = COPY(c->data_dir, value);
+	else if (IS("server", "listen"))
+		rc = COPY(c->listen, value);
+	else if (IS("server", "tls_listen"))
+		rc = COPY(c->tls_listen, value);
+	else if (IS("server", "tls_cert"))
+		rc = COPY(c->tls_cert, value);
+	else if (IS("server", "tls_key"))
+		rc = COPY(c->tls_key, value);
+	else if (IS("server", "threads"))
+		rc = set_uint(value, &c->threads);
+	else if (IS("server", "max_connections"))
+		rc = set_uint(value, &c->max_connections);
+	else if (IS("server", "per_ip_connections"))
+		rc = set_uint(value, &c->per_ip_connections);
+	else if (IS("server", "timeout"))
+		rc = set_uint(value, &c->timeout_s);
+	else if (IS("server", "max_body")) {
+		rc = set_uint(value, &u);
+		c->max_body = u;
+	} else if (IS("server", "max_header")) {
+		rc = set_uint(value, &u);
+		c->max_header = u;
+	} else if (IS("server", "login_rate_per_minute"))
+		rc = set_uint(value, &c->login_rate_per_min);
+	else if (IS("server", "public_scheme")) {
+		rc = (strcmp(value, "http") == 0 || strcmp(value, "https") == 0)
+			     ? COPY(c->public_scheme, value)
+			     : -1;
+	} else if (IS("server", "public_port"))
+		rc = set_uint(value, &c->public_port);
+	else if (IS("server", "trusted_proxy")) {
+		if (c->n_trusted_proxies < BST_MAX_TRUSTED_PROXIES)
+			rc = COPY(c->trusted_proxies[c->n_trusted_proxies++], value);
+	} else if (IS("smtp", "url"))
+		rc = COPY(c->smtp_url, value);
+	else if (IS("smtp", "user"))
+		rc = COPY(c->smtp_user, value);
+	else if (IS("smtp", "password"))
+		rc = COPY(c->smtp_password, value);
+	else if (IS("smtp", "from"))
+		rc = COPY(c->smtp_from, value);
+	else {
+		snprintf(st->err, st->errlen, "unknown setting [%s] %s", section, name);
+		return 0;
+	}
+#undef IS
+	if (rc != 0) {
+		snprintf(st->err, st->errlen, "invalid value for [%s] %s", section, name);
+		return 0;
+	}
+	return 1;
+}
+
+int bst_config_load(struct bst_config *c, const char *path, char *err, size_t errlen)
+{
+	struct load_state st = {c, err, errlen};
+	err[0] = '\0';
+	int line = ini_parse(path, on_entry, &st);
+	if (line == -1) {
+		snprintf(err, errlen, "cannot read configuration file %s", path);
+		return -1;
+	}
+	if (line != 0) {
+		char reason[256];
+		snprintf(reason, sizeof reason, "%s", err[0] ? err : "syntax error");
+		snprintf(err, errlen, "%s line %d: %s", path, line, reason);
+		return -1;
+	}
+	return 0;
+}

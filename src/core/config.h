@@ -1,0 +1,39 @@
+/* The configuration file: what the process needs before any database is
+ * open (listen addresses, data directory, trusted proxies, SMTP relay,
+ * limits). One INI file read with libinih; everything per platform lives
+ * in the databases. Read once at start-up, then read-only: thread-safe. */
+#ifndef BST_CORE_CONFIG_H
+#define BST_CORE_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BST_MAX_TRUSTED_PROXIES 16
+
+struct bst_config {
+	char data_dir[512];
+	char listen[128];           /* "127.0.0.1:8080" */
+	char tls_listen[128];       /* "" = no HTTPS listener */
+	char tls_cert[512];
+	char tls_key[512];
+	unsigned threads;           /* 0 = one per core */
+	unsigned max_connections;
+	unsigned per_ip_connections;
+	unsigned timeout_s;         /* idle connection timeout (slow clients) */
+	size_t max_body;            /* bytes; larger bodies get 413 */
+	size_t max_header;          /* MHD connection memory for headers */
+	unsigned login_rate_per_min; /* per client address */
+	char trusted_proxies[BST_MAX_TRUSTED_PROXIES][64];
+	size_t n_trusted_proxies;
+	char smtp_url[512];         /* "" = print mail to the log */
+	char smtp_user[128];
+	char smtp_password[256];
+	char smtp_from[256];
+	char public_scheme[8];      /* scheme used in links: http or https */
+	unsigned public_port;       /* port used in links (0 = default) */
+};
+
+void bst_config_defaults(struct bst_config *c);
+/* Returns 0, or -1 with a sentence in err. */
+int bst_config_load(struct bst_config *c, const char *path, char *err, size_t errlen);
+
+#endif
