@@ -85,3 +85,42 @@ int bst_key_unwrap(const uint8_t kek[BST_KEY_BYTES], const uint8_t in[BST_WRAPPE
 		       ? 0
 		       : -1;
 }
+
+void bst_seal_hex(const uint8_t key[BST_KEY_BYTES], const char *ad, const uint8_t *in,
+		  size_t len, char *out)
+{
+	size_t total = 24 + len + 16;
+	uint8_t *buf = sodium_malloc(total);
+	if (!buf) {
+		out[0] = '\0';
+		return;
+	}
+	randombytes_buf(buf, 24);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(buf + 24, NULL, in, len,
+						   (const unsigned char *)ad, strlen(ad), NULL,
+						   buf, key);
+	sodium_bin2hex(out, 2 * total + 1, buf, total);
+	sodium_free(buf);
+}
+
+long bst_open_hex(const uint8_t key[BST_KEY_BYTES], const char *ad, const char *hex,
+		  uint8_t *out, size_t outlen)
+{
+	size_t hexlen = strlen(hex);
+	size_t total = hexlen / 2;
+	if (hexlen % 2 || total < 24 + 16 || total - 24 - 16 > outlen)
+		return -1;
+	uint8_t *buf = sodium_malloc(total);
+	if (!buf)
+		return -1;
+	size_t got = 0;
+	long rc = -1;
+	unsigned long long plain = 0;
+	if (sodium_hex2bin(buf, total, hex, hexlen, NULL, &got, NULL) == 0 && got == total &&
+	    crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plain, NULL, buf + 24, total - 24,
+						       (const unsigned char *)ad, strlen(ad),
+						       buf, key) == 0)
+		rc = (long)plain;
+	sodium_free(buf);
+	return rc;
+}

@@ -41,4 +41,14 @@ void bst_key_wrap(const uint8_t kek[BST_KEY_BYTES], const uint8_t key[BST_KEY_BY
 int bst_key_unwrap(const uint8_t kek[BST_KEY_BYTES], const uint8_t in[BST_WRAPPED_BYTES],
 		   const char *ad, uint8_t key[BST_KEY_BYTES]);
 
+/* Small secrets at rest (second-factor seeds): XChaCha20-Poly1305 under
+ * key with ad as associated data, as hex (nonce || ciphertext || tag).
+ * seal: out needs 2 * (24 + len + 16) + 1 bytes. open: returns the
+ * plaintext length, or -1 when it does not authenticate. */
+#define BST_SEALED_HEX_LEN(n) (2 * (24 + (n) + 16) + 1)
+void bst_seal_hex(const uint8_t key[BST_KEY_BYTES], const char *ad, const uint8_t *in,
+		  size_t len, char *out);
+long bst_open_hex(const uint8_t key[BST_KEY_BYTES], const char *ad, const char *hex,
+		  uint8_t *out, size_t outlen);
+
 #endif

@@ -1,0 +1,178 @@
+/* bastide platform: create, list, show, suspend, resume. */
+#include "cli/common.h"
+#include "auth/account.h"
+#include "core/clock.h"
+#include "core/i18n.h"
+#include "db/queries.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"Usage: bastide platform create SLUG --host HOST [--host HOST...] --name NAME\n"
+	"                               --admin-email EMAIL [--admin-name NAME] [--lang fr|en]\n"
+	"       bastide platform list\n"
+	"       bastide platform show SLUG\n"
+	"       bastide platform suspend SLUG\n"
+	"       bastide platform resume SLUG\n"
+	"Options common to all: --data DIR (or BASTIDE_DATA), --config FILE.\n"
+	"create prints a one-time activation link for the first administrator.\n"
+	"A suspended platform answers 503 with a maintenance page; nothing else is affected.\n";
+
+static void print_host(void *cls, const char *host, int64_t id)
+{
+	printf("%s%s", *(int *)cls ? ", " : "", host);
+	(*(int *)cls)++;
+}
+
+static void list_one(void *cls, const struct bst_platform_row *p)
+{
+	struct bst_cli *c = cls;
+	char when[40];
+	bst_time_format_iso(p->created_ms, when, sizeof when);
+	printf("%-20s %-10s %-24s ", p->slug, p->suspended ? "suspended" : "active", when);
+	int n = 0;
+	bst_q_platform_hosts(c->install->control, p->id, print_host, &n);
+	printf("  %s\n", p->name);
+}
+
+static int create(struct bst_cli *c, const char *slug, const char **hosts, size_t n_hosts,
+		  const char *name, const char *email, const char *admin_name, const char *lang)
+{
+	char err[600];
+	if (!name || !email || n_hosts == 0) {
+		bst_cli_error("platform create needs --host, --name and --admin-email");
+		return BST_EXIT_USAGE;
+	}
+	if (lang && strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0) {
+		bst_cli_error("--lang must be fr or en");
+		return BST_EXIT_USAGE;
+	}
+	if (bst_cli_open(c) != 0)
+		return BST_EXIT_FAIL;
+	if (bst_platform_create(c->install, slug, name, hosts, n_hosts, err, sizeof err) != 0) {
+		bst_cli_error("%s", err);
+		return BST_EXIT_FAIL;
+	}
+	bst_install_close(c->install);
+	c->install = NULL;
+	if (bst_cli_open_platform(c, slug) != 0)
+		return BST_EXIT_FAIL;
+	if (lang) {
+		struct bst_settings s = c->ctx.settings;
+		snprintf(s.default_lang, sizeof s.default_lang, "%s", lang);
+		bst_settings_update(&c->ctx, &s);
+	}
+	char link[BST_LINK_MAX];
+	enum bst_account_status st = bst_account_create(&c->ctx, email, admin_name ? admin_name : email,
+							"admin", link);
+	if (st != BST_ACC_OK) {
+		bst_cli_error("platform %s was created, but not its administrator: %s", slug,
+			      bst_account_text(st));
+		return BST_EXIT_FAIL;
+	}
+	printf("Platform %s created.\nActivation link for %s (valid 72 hours, single use):\n%s\n",
+	       slug, email, link);
+	return BST_EXIT_OK;
+}
+
+static int show(struct bst_cli *c, const char *slug)
+{
+	if (bst_cli_open_platform(c, slug) != 0)
+		return BST_EXIT_FAIL;
+	struct bst_platform_row p;
+	bst_q_platform_get(c->install->control, slug, &p);
+	const struct bst_settings *s = &c->ctx.settings;
+	char when[40];
+	bst_time_format_iso(p.created_ms, when, sizeof when);
+	printf("slug:               %s\nname:               %s\nstatus:             %s\n"
+	       "created:            %s\nhosts:              ",
+	       p.slug, p.name, p.suspended ? "suspended" : "active", when);
+	int n = 0;
+	bst_q_platform_hosts(c->install->control, p.id, print_host, &n);
+	printf("\nregistration:       %s%s%s\nsecond factor for:  %s\n"
+	       "session idle limit: %lld s\nsession lifetime:   %lld s\n"
+	       "default language:   %s\ndemo:               %s\nschema version:     %d\n"
+	       "users:              ",
+	       s->registration, s->registration_domains[0] ? " for " : "",
+	       s->registration_domains, s->mfa_policy, (long long)s->idle_timeout_s,
+	       (long long)s->absolute_timeout_s, s->default_lang, s->demo ? "yes" : "no",
+	       bst_db_schema_version(c->platform->main));
+	int64_t admins = bst_q_user_count_active_admins(c->platform->main);
+	printf("%lld active administrator(s)\n", (long long)admins);
+	return BST_EXIT_OK;
+}
+
+static int set_status(struct bst_cli *c, const char *slug, bool suspend)
+{
+	if (bst_cli_open_platform(c, slug) != 0)
+		return BST_EXIT_FAIL;
+	if (bst_q_platform_set_status(c->install->control, slug, suspend, bst_now_ms()) < 0) {
+		bst_cli_error("cannot change the status of platform %s", slug);
+		return BST_EXIT_FAIL;
+	}
+	printf("Platform %s %s.\n", slug, suspend ? "suspended" : "resumed");
+	return BST_EXIT_OK;
+}
+
+int bst_cmd_platform(int argc, char **argv)
+{
+	static const struct option opts[] = {BST_CLI_COMMON_OPTS,
+					     {"host", required_argument, NULL, 'H'},
+					     {"name", required_argument, NULL, 'n'},
+					     {"admin-email", required_argument, NULL, 'e'},
+					     {"admin-name", required_argument, NULL, 'a'},
+					     {"lang", required_argument, NULL, 'L'},
+					     {0, 0, 0, 0}};
+	struct bst_cli c;
+	bst_cli_init(&c);
+	const char *hosts[BST_MAX_HOSTS];
+	size_t n_hosts = 0;
+	const char *name = NULL, *email = NULL, *admin_name = NULL, *lang = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'h':
+			fputs(usage, stdout);
+			return BST_EXIT_OK;
+		case 'H':
+			if (n_hosts == BST_MAX_HOSTS) {
+				bst_cli_error("at most %d host names", BST_MAX_HOSTS);
+				return BST_EXIT_USAGE;
+			}
+			hosts[n_hosts++] = optarg;
+			break;
+		case 'n': name = optarg; break;
+		case 'e': email = optarg; break;
+		case 'a': admin_name = optarg; break;
+		case 'L': lang = optarg; break;
+		default:
+			if (!bst_cli_common_opt(&c, o, optarg))
+				return bst_cli_usage(usage);
+		}
+	}
+	const char *verb = optind < argc ? argv[optind] : NULL;
+	const char *slug = optind + 1 < argc ? argv[optind + 1] : NULL;
+	int rc;
+	if (!verb)
+		return bst_cli_usage(usage);
+	if (strcmp(verb, "list") == 0 && !slug) {
+		if (bst_cli_open(&c) != 0)
+			return BST_EXIT_FAIL;
+		rc = bst_q_platform_each(c.install->control, list_one, &c) < 0 ? BST_EXIT_FAIL
+									     : BST_EXIT_OK;
+	} else if (!slug || optind + 2 != argc) {
+		return bst_cli_usage(usage);
+	} else if (strcmp(verb, "create") == 0) {
+		rc = create(&c, slug, hosts, n_hosts, name, email, admin_name, lang);
+	} else if (strcmp(verb, "show") == 0) {
+		rc = show(&c, slug);
+	} else if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0) {
+		rc = set_status(&c, slug, strcmp(verb, "suspend") == 0);
+	} else {
+		bst_cli_error("unknown platform command '%s'", verb);
+		return bst_cli_usage(usage);
+	}
+	bst_cli_close(&c);
+	return rc;
+}

@@ -1,0 +1,75 @@
+/* bastide serve: the HTTP(S) server and the background jobs, until
+ * SIGINT or SIGTERM. */
+#include "cli/common.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "ops/mail.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"Usage: bastide serve --data DIR [--config FILE] [--listen ADDR:PORT]\n"
+	"Runs the server and the job scheduler in the foreground. SIGINT or SIGTERM\n"
+	"stop accepting connections, finish the requests in flight, flush the queues\n"
+	"and exit with status 0.\n";
+
+int bst_cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {BST_CLI_COMMON_OPTS,
+					     {"listen", required_argument, NULL, 'l'},
+					     {0, 0, 0, 0}};
+	struct bst_cli c;
+	bst_cli_init(&c);
+	const char *listen = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (o == 'h') {
+			fputs(usage, stdout);
+			return BST_EXIT_OK;
+		}
+		if (o == 'l')
+			listen = optarg;
+		else if (!bst_cli_common_opt(&c, o, optarg))
+			return bst_cli_usage(usage);
+	}
+	if (optind != argc)
+		return bst_cli_usage(usage);
+	if (bst_cli_open(&c) != 0)
+		return BST_EXIT_FAIL;
+	if (listen)
+		snprintf(c.cfg.listen, sizeof c.cfg.listen, "%s", listen);
+
+	/* signals are taken synchronously by this thread; every other thread
+	 * inherits the blocked mask */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	struct bst_server srv = {.install = c.install, .config = &c.cfg};
+	char err[600];
+	if (bst_server_start(&srv, err, sizeof err) != 0) {
+		bst_cli_error("%s", err);
+		bst_server_stop(&srv);
+		bst_cli_close(&c);
+		return BST_EXIT_FAIL;
+	}
+	struct bst_mailer *mailer = bst_mailer_start(c.install, &c.cfg);
+	bst_log_info("bastide %s serving on http://%s%s%s (data %s)", BST_VERSION, c.cfg.listen,
+		     c.cfg.tls_listen[0] ? " and https://" : "", c.cfg.tls_listen, c.data);
+	int sig = 0;
+	sigwait(&set, &sig);
+	bst_log_info("received %s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	bst_server_stop(&srv);
+	bst_mailer_stop(mailer);
+	bst_cli_close(&c);
+	curl_global_cleanup();
+	bst_log_info("stopped");
+	return BST_EXIT_OK;
+}

@@ -1,0 +1,365 @@
+/* The SQLite back end of the store (see store.h): a pool of connections per
+ * database file, WAL mode, foreign keys on, synchronous=FULL so that a
+ * committed write is on disk when the response leaves, statements prepared
+ * once per connection and cached by the address of their SQL text. */
+#include "db/store.h"
+#include "db/migrate.h"
+#include "core/log.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Enough for the HTTP thread pool, the scheduler and the audit writer. */
+#define POOL_MAX 32
+#define STMT_CACHE 256 /* slots per connection; a power of two */
+#define BUSY_TIMEOUT_MS 5000
+#define TXN_RETRIES 5
+
+struct conn {
+	sqlite3 *h;
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	struct conn *next_free;
+};
+
+struct bst_db {
+	char *path;
+	enum bst_db_kind kind;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct conn *free_list;
+	unsigned n_conns;
+	struct conn *all[POOL_MAX];
+};
+
+struct bst_row {
+	sqlite3_stmt *stmt;
+};
+
+static __thread bst_db *tx_db;
+static __thread struct conn *tx_conn;
+static __thread int64_t last_changes;
+static __thread int64_t last_id;
+
+const char *bst_db_path(const bst_db *db)
+{
+	return db->path;
+}
+
+static int conn_open(bst_db *db, struct conn **out)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return -1;
+	int rc = sqlite3_open_v2(db->path, &c->h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		bst_log_error("store: cannot open %s: %s", db->path,
+			      c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+		sqlite3_close(c->h);
+		free(c);
+		return -1;
+	}
+	sqlite3_busy_timeout(c->h, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(c->h, 1);
+	char *msg = NULL;
+	if (sqlite3_exec(c->h,
+			 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+			 "PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;",
+			 NULL, NULL, &msg) != SQLITE_OK) {
+		bst_log_error("store: cannot configure %s: %s", db->path, msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(c->h);
+		free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+	for (int i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(c->cache[i].stmt);
+	sqlite3_close(c->h);
+	free(c);
+}
+
+static struct conn *acquire(bst_db *db)
+{
+	pthread_mutex_lock(&db->lock);
+	while (!db->free_list && db->n_conns >= POOL_MAX)
+		pthread_cond_wait(&db->freed, &db->lock);
+	struct conn *c = db->free_list;
+	if (c) {
+		db->free_list = c->next_free;
+	} else {
+		if (conn_open(db, &c) == 0)
+			db->all[db->n_conns++] = c;
+		else
+			c = NULL;
+	}
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+static void release(bst_db *db, struct conn *c)
+{
+	pthread_mutex_lock(&db->lock);
+	c->next_free = db->free_list;
+	db->free_list = c;
+	pthread_cond_signal(&db->freed);
+	pthread_mutex_unlock(&db->lock);
+}
+
+static sqlite3_stmt *prepare(struct conn *c, const char *sql)
+{
+	uintptr_t h = ((uintptr_t)sql >> 3) * 2654435761u;
+	for (unsigned i = 0; i < STMT_CACHE; i++) {
+		unsigned slot = (unsigned)(h + i) & (STMT_CACHE - 1);
+		if (c->cache[slot].sql == sql)
+			return c->cache[slot].stmt;
+		if (!c->cache[slot].sql) {
+			sqlite3_stmt *st = NULL;
+			if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+					       NULL) != SQLITE_OK) {
+				bst_log_error("store: cannot prepare [%s]: %s", sql,
+					      sqlite3_errmsg(c->h));
+				return NULL;
+			}
+			c->cache[slot].sql = sql;
+			c->cache[slot].stmt = st;
+			return st;
+		}
+	}
+	/* cache full: should not happen with a fixed set of statements */
+	assert(!"statement cache full");
+	return NULL;
+}
+
+static enum bst_qs status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return BST_QS_SOFT_ERROR;
+	default:
+		return BST_QS_HARD_ERROR;
+	}
+}
+
+static int bind_all(sqlite3_stmt *st, const struct bst_qp *params)
+{
+	int n = 0;
+	for (; params && params[n].type != BST_QPT_END; n++) {
+		char name[16];
+		snprintf(name, sizeof name, "$%d", n + 1);
+		int idx = sqlite3_bind_parameter_index(st, name);
+		if (idx == 0)
+			continue; /* the statement does not use this one */
+		int rc;
+		switch (params[n].type) {
+		case BST_QPT_TEXT:
+			rc = sqlite3_bind_text(st, idx, params[n].text, -1, SQLITE_STATIC);
+			break;
+		case BST_QPT_INT:
+			rc = sqlite3_bind_int64(st, idx, params[n].i);
+			break;
+		case BST_QPT_NULL:
+			rc = sqlite3_bind_null(st, idx);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	assert(n >= sqlite3_bind_parameter_count(st) || !"missing parameter");
+	return SQLITE_OK;
+}
+
+static enum bst_qs run(struct conn *c, const char *sql, const struct bst_qp *params,
+		       bst_row_cb cb, void *cls)
+{
+	sqlite3_stmt *st = prepare(c, sql);
+	if (!st)
+		return BST_QS_HARD_ERROR;
+	enum bst_qs qs = BST_QS_NO_RESULTS;
+	int rows = 0;
+	int rc = bind_all(st, params);
+	if (rc != SQLITE_OK) {
+		bst_log_error("store: cannot bind [%s]: %s", sql, sqlite3_errmsg(c->h));
+		qs = BST_QS_HARD_ERROR;
+		goto cleanup;
+	}
+	bool stop = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		if (!stop && cb) {
+			struct bst_row row = {st};
+			if (cb(cls, &row) != 0)
+				stop = true;
+		}
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		qs = status_of(rc);
+		if (qs == BST_QS_HARD_ERROR)
+			bst_log_error("store: [%s] failed: %s", sql, sqlite3_errmsg(c->h));
+		goto cleanup;
+	}
+	last_changes = sqlite3_changes64(c->h);
+	last_id = sqlite3_last_insert_rowid(c->h);
+	if (sqlite3_column_count(st) == 0)
+		qs = last_changes > 0 ? BST_QS_ONE_RESULT : BST_QS_NO_RESULTS;
+	else
+		qs = rows;
+cleanup:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return qs;
+}
+
+enum bst_qs bst_db_exec(bst_db *db, const char *sql, const struct bst_qp *params,
+			bst_row_cb cb, void *cls)
+{
+	if (tx_db == db)
+		return run(tx_conn, sql, params, cb, cls);
+	struct conn *c = acquire(db);
+	if (!c)
+		return BST_QS_HARD_ERROR;
+	enum bst_qs qs = BST_QS_SOFT_ERROR;
+	for (int attempt = 0; attempt < TXN_RETRIES && qs == BST_QS_SOFT_ERROR; attempt++)
+		qs = run(c, sql, params, cb, cls);
+	release(db, c);
+	return qs;
+}
+
+int64_t bst_db_changes(void)
+{
+	return last_changes;
+}
+
+int64_t bst_db_last_id(void)
+{
+	return last_id;
+}
+
+enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls)
+{
+	assert(tx_db == NULL || !"nested transaction");
+	struct conn *c = acquire(db);
+	if (!c)
+		return BST_QS_HARD_ERROR;
+	enum bst_qs qs = BST_QS_SOFT_ERROR;
+	for (int attempt = 0; attempt < TXN_RETRIES && qs == BST_QS_SOFT_ERROR; attempt++) {
+		int rc = sqlite3_exec(c->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			qs = status_of(rc);
+			continue;
+		}
+		tx_db = db;
+		tx_conn = c;
+		qs = fn(db, cls);
+		tx_db = NULL;
+		tx_conn = NULL;
+		if (qs < 0) {
+			sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+			continue;
+		}
+		rc = sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+			qs = status_of(rc);
+		}
+	}
+	if (qs == BST_QS_SOFT_ERROR)
+		bst_log_warn("store: transaction on %s kept conflicting", db->path);
+	release(db, c);
+	return qs;
+}
+
+const char *bst_row_text(const bst_row *r, int col)
+{
+	return (const char *)sqlite3_column_text(r->stmt, col);
+}
+
+int64_t bst_row_int(const bst_row *r, int col)
+{
+	return sqlite3_column_int64(r->stmt, col);
+}
+
+bool bst_row_is_null(const bst_row *r, int col)
+{
+	return sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
+}
+
+/* Runs a migration script (several statements) on one connection. */
+int bst_db_exec_script(bst_db *db, const char *script, char *err, size_t errlen)
+{
+	struct conn *c = acquire(db);
+	if (!c) {
+		snprintf(err, errlen, "cannot open %s", db->path);
+		return -1;
+	}
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->h, script, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_free(msg);
+	release(db, c);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int bst_db_open(const char *path, enum bst_db_kind kind, bst_db **out, char *err,
+		size_t errlen)
+{
+	*out = NULL;
+	bst_db *db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	db->kind = kind;
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
+	struct conn *c = acquire(db);
+	if (!c) {
+		snprintf(err, errlen, "cannot open database %s", path);
+		bst_db_close(db);
+		return -1;
+	}
+	release(db, c);
+	if (bst_migrate(db, kind, err, errlen) != 0) {
+		bst_db_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void bst_db_close(bst_db *db)
+{
+	if (!db)
+		return;
+	for (unsigned i = 0; i < db->n_conns; i++)
+		conn_close(db->all[i]);
+	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->freed);
+	free(db->path);
+	free(db);
+}

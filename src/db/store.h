@@ -1,0 +1,78 @@
+/* The store: the one interface through which services reach data. A
+ * bst_db is one database (the control plane, a platform's main or audit
+ * database, the key store). SQL text lives only under src/db/ (the q_*.c
+ * query files) and in migrations/; it is portable (parameters $1, $2, ...)
+ * so that the PostgreSQL back end can run the same statements. The SQLite
+ * back end (sqlite.c) keeps a pool of connections per database, each with
+ * its statements prepared once. Thread-safe: any thread may run queries;
+ * a transaction stays on its thread. */
+#ifndef BST_DB_STORE_H
+#define BST_DB_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bst_db bst_db;
+
+/* Query status, after GNU Taler: callers switch on it exhaustively. */
+enum bst_qs {
+	BST_QS_HARD_ERROR = -2, /* the database failed: log, answer 500 */
+	BST_QS_SOFT_ERROR = -1, /* busy or conflict: the transaction may be retried */
+	BST_QS_NO_RESULTS = 0,
+	BST_QS_ONE_RESULT = 1,  /* or more: the number of rows seen */
+};
+
+enum bst_db_kind {
+	BST_DB_CONTROL,  /* control.db */
+	BST_DB_PLATFORM, /* platforms/<slug>/main.db */
+	BST_DB_AUDIT,    /* platforms/<slug>/audit.db */
+	BST_DB_KEYS,     /* keys.db */
+};
+
+/* Opens (creating if needed) and migrates. Returns 0, or -1 with a
+ * sentence in err. The caller owns *out and bst_db_close()s it. */
+int bst_db_open(const char *path, enum bst_db_kind kind, bst_db **out, char *err,
+		size_t errlen);
+void bst_db_close(bst_db *db);
+const char *bst_db_path(const bst_db *db);
+
+/* Parameters: an array terminated by BST_QP_END. */
+enum bst_qp_type { BST_QPT_END, BST_QPT_TEXT, BST_QPT_INT, BST_QPT_NULL };
+struct bst_qp {
+	enum bst_qp_type type;
+	const char *text;
+	int64_t i;
+};
+#define BST_QP_TEXT(s) ((struct bst_qp){(s) ? BST_QPT_TEXT : BST_QPT_NULL, (s), 0})
+#define BST_QP_INT(v)  ((struct bst_qp){BST_QPT_INT, NULL, (int64_t)(v)})
+#define BST_QP_NULL    ((struct bst_qp){BST_QPT_NULL, NULL, 0})
+#define BST_QP_END     ((struct bst_qp){BST_QPT_END, NULL, 0})
+
+/* A result row, valid during the callback only. Columns from 0. */
+typedef struct bst_row bst_row;
+const char *bst_row_text(const bst_row *r, int col); /* NULL for SQL NULL */
+int64_t bst_row_int(const bst_row *r, int col);
+bool bst_row_is_null(const bst_row *r, int col);
+/* Return 0 to go on, non-zero to stop after this row. */
+typedef int (*bst_row_cb)(void *cls, const bst_row *r);
+
+/* Runs one statement. sql must be a string literal (its address keys the
+ * statement cache). Returns the number of rows seen (for statements that
+ * return none: 1 if a row changed, else 0), or an error status. */
+enum bst_qs bst_db_exec(bst_db *db, const char *sql, const struct bst_qp *params,
+			bst_row_cb cb, void *cls);
+/* Rows changed by the last bst_db_exec on this thread. */
+int64_t bst_db_changes(void);
+/* rowid of the last insert by this thread. */
+int64_t bst_db_last_id(void);
+
+/* Runs fn inside one write transaction on this thread; every bst_db_exec
+ * on db from fn joins it. Soft errors (busy) are retried a few times; a
+ * negative status from fn rolls back. */
+typedef enum bst_qs (*bst_txn_fn)(bst_db *db, void *cls);
+enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls);
+
+/* Applied migrations, for `platform show` and tests. */
+int bst_db_schema_version(bst_db *db);
+
+#endif

@@ -1,0 +1,80 @@
+/* One HTTP request as the transport hands it to a page or API handler:
+ * parsed input, the resolved platform, the signed-in user, and the reply
+ * functions. A request owns an arena freed when libmicrohttpd completes
+ * it. Handlers must answer exactly once through a bst_reply_* function.
+ * A request belongs to one thread. */
+#ifndef BST_HTTP_REQUEST_H
+#define BST_HTTP_REQUEST_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "http/parse.h"
+#include "tenant/context.h"
+
+struct MHD_Connection;
+struct bst_server;
+
+#define BST_MAX_PATH_PARAMS 4
+#define BST_MAX_EXTRA_HEADERS 8
+
+struct bst_req {
+	struct MHD_Connection *conn;
+	struct bst_server *srv;
+	bst_arena *arena;
+	const char *method;
+	const char *path;      /* decoded by libmicrohttpd, no query */
+	const char *raw_uri;   /* as sent */
+	bst_kvlist query;
+	bst_kvlist cookies;
+	bst_kvlist form;       /* urlencoded or multipart fields */
+	json_t *json;          /* API bodies; owned, freed with the request */
+	bst_buf body;
+	bool body_too_large;
+	bool https;
+	bool is_api;           /* path under /api/ */
+	char host[256];        /* normalised */
+	const char *lang;      /* "fr" | "en" */
+	const char *params[BST_MAX_PATH_PARAMS];
+	const struct bst_route *route;
+	struct bst_ctx ctx;
+	char session_token_hash[2 * 32 + 1];  /* hex, "" when no session */
+	bool mfa_pending;      /* password given, second factor awaited */
+	struct {
+		const char *name, *value;
+	} headers[BST_MAX_EXTRA_HEADERS];
+	int n_headers;
+	int status;            /* set when answered */
+	int64_t started_ms;
+};
+
+/* Request header, or NULL. */
+const char *bst_req_header(struct bst_req *r, const char *name);
+/* Form field (or query argument for GET), or NULL. */
+const char *bst_req_arg(struct bst_req *r, const char *name);
+
+/* Adds a header to the coming reply (strings must outlive the request: use
+ * the arena). */
+void bst_reply_header(struct bst_req *r, const char *name, const char *value);
+/* Session and pre-session cookies: the name depends on HTTPS (__Host-
+ * prefix). value NULL deletes. */
+void bst_reply_cookie(struct bst_req *r, const char *base_name, const char *value,
+		      int64_t max_age_s);
+
+/* Replies. body is taken over (emptied). */
+void bst_reply_html(struct bst_req *r, int status, bst_buf *body);
+void bst_reply_json(struct bst_req *r, int status, json_t *body); /* steals body */
+void bst_reply_text(struct bst_req *r, int status, const char *content_type,
+		    const void *data, size_t len);
+/* 303 See Other to a path on the same host (never an absolute URL from
+ * input: callers pass a path they checked with bst_safe_next). */
+void bst_reply_redirect(struct bst_req *r, const char *location);
+/* The one error reply: HTML page or JSON envelope
+ * {"error": {"code": CODE, "message": MESSAGE}} depending on the request. */
+void bst_reply_error(struct bst_req *r, int status, const char *code, const char *message);
+
+/* "next" parameters: only local absolute paths ("/x", not "//x"). */
+const char *bst_safe_next(const char *next);
+
+#endif

@@ -1,0 +1,365 @@
+/* Platforms and the host registry (see platform.h). */
+#include "tenant/platform.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "db/queries.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool bst_slug_valid(const char *slug)
+{
+	size_t n = strlen(slug);
+	if (n == 0 || n > BST_SLUG_MAX || !islower((unsigned char)slug[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)slug[i]) || isdigit((unsigned char)slug[i]) ||
+		      slug[i] == '-'))
+			return false;
+	return true;
+}
+
+int bst_host_normalize(const char *in, char *out, size_t outlen)
+{
+	if (!in || outlen == 0)
+		return -1;
+	out[0] = '\0';
+	size_t len = strlen(in);
+	const char *end = in + len;
+	if (in[0] == '[') { /* IPv6 literal, maybe with a port */
+		const char *close = strchr(in, ']');
+		if (!close || (close[1] != '\0' && close[1] != ':'))
+			return -1;
+		end = close + 1;
+	} else {
+		const char *colon = strchr(in, ':');
+		if (colon) {
+			for (const char *p = colon + 1; *p; p++)
+				if (!isdigit((unsigned char)*p))
+					return -1;
+			if (colon[1] == '\0')
+				return -1;
+			end = colon;
+		}
+	}
+	len = (size_t)(end - in);
+	if (len > 0 && in[0] != '[' && in[len - 1] == '.')
+		len--;
+	if (len == 0 || len > BST_HOST_MAX || len >= outlen)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (in[0] == '[') {
+			if (!(isxdigit(c) || c == ':' || c == '.' || c == '[' || c == ']'))
+				return -1;
+		} else if (!(isalnum(c) || c == '-' || c == '.')) {
+			return -1;
+		}
+		if (c == '.' && i + 1 < len && in[i + 1] == '.')
+			return -1;
+		out[i] = (char)tolower(c);
+	}
+	out[len] = '\0';
+	return out[0] == '.' || out[0] == '-' ? -1 : 0;
+}
+
+static int open_dbs(struct bst_install *in, struct bst_platform *p, char *err, size_t errlen)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/platforms/%s/main.db", in->dir, p->slug);
+	if (bst_db_open(path, BST_DB_PLATFORM, &p->main, err, errlen) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/platforms/%s/audit.db", in->dir, p->slug);
+	if (bst_db_open(path, BST_DB_AUDIT, &p->audit, err, errlen) != 0)
+		return -1;
+	return bst_install_key_load(in, p->slug, p->key, err, errlen);
+}
+
+int bst_platform_create(struct bst_install *in, const char *slug, const char *name,
+			const char *const *hosts, size_t n_hosts, char *err, size_t errlen)
+{
+	if (!bst_slug_valid(slug)) {
+		snprintf(err, errlen,
+			 "invalid platform name '%s': use 1 to 40 lower-case letters, digits "
+			 "and dashes, starting with a letter",
+			 slug);
+		return -1;
+	}
+	if (n_hosts == 0 || n_hosts > BST_MAX_HOSTS) {
+		snprintf(err, errlen, "a platform needs between 1 and %d host names",
+			 BST_MAX_HOSTS);
+		return -1;
+	}
+	char norm[BST_MAX_HOSTS][BST_HOST_MAX + 1];
+	const char *normp[BST_MAX_HOSTS];
+	for (size_t i = 0; i < n_hosts; i++) {
+		if (bst_host_normalize(hosts[i], norm[i], sizeof norm[i]) != 0) {
+			snprintf(err, errlen, "invalid host name '%s'", hosts[i]);
+			return -1;
+		}
+		normp[i] = norm[i];
+	}
+	char path[700];
+	snprintf(path, sizeof path, "%s/platforms/%s", in->dir, slug);
+	if (mkdir(path, 0700) != 0) {
+		if (errno == EEXIST)
+			snprintf(err, errlen, "platform %s already exists", slug);
+		else
+			snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct bst_platform p = {0};
+	snprintf(p.slug, sizeof p.slug, "%s", slug);
+	uint8_t key[BST_KEY_BYTES];
+	int rc = -1;
+	if (bst_install_key_create(in, slug, key, err, errlen) != 0)
+		goto cleanup;
+	if (open_dbs(in, &p, err, errlen) != 0)
+		goto cleanup;
+	switch (bst_q_platform_insert(in->control, slug, name, normp, n_hosts, bst_now_ms())) {
+	case BST_QS_ONE_RESULT:
+		rc = 0;
+		break;
+	case BST_QS_NO_RESULTS:
+		snprintf(err, errlen, "one of the host names already serves another platform");
+		break;
+	default:
+		snprintf(err, errlen, "cannot record platform %s in the control database", slug);
+	}
+cleanup:
+	sodium_memzero(key, sizeof key);
+	bst_db_close(p.main);
+	bst_db_close(p.audit);
+	sodium_memzero(p.key, sizeof p.key);
+	if (rc != 0) {
+		/* leave nothing half-made behind: the slug can be used again */
+		snprintf(path, sizeof path, "%s/platforms/%s/main.db", in->dir, slug);
+		char tail[720];
+		static const char *files[] = {"main.db", "main.db-wal", "main.db-shm", "audit.db",
+					      "audit.db-wal", "audit.db-shm"};
+		for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+			snprintf(tail, sizeof tail, "%s/platforms/%s/%s", in->dir, slug, files[i]);
+			unlink(tail);
+		}
+		snprintf(path, sizeof path, "%s/platforms/%s", in->dir, slug);
+		rmdir(path);
+		bst_q_key_delete(in->keys, slug);
+	}
+	return rc;
+}
+
+static struct bst_platform *platform_from_row(const struct bst_platform_row *row)
+{
+	struct bst_platform *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->id = row->id;
+	snprintf(p->slug, sizeof p->slug, "%.40s", row->slug);
+	snprintf(p->name, sizeof p->name, "%s", row->name);
+	atomic_store(&p->suspended, row->suspended);
+	return p;
+}
+
+int bst_platform_open(struct bst_install *in, const char *slug, struct bst_platform **out,
+		      char *err, size_t errlen)
+{
+	*out = NULL;
+	struct bst_platform_row row;
+	if (bst_q_platform_get(in->control, slug, &row) != BST_QS_ONE_RESULT) {
+		snprintf(err, errlen, "no platform named %s", slug);
+		return -1;
+	}
+	struct bst_platform *p = platform_from_row(&row);
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (open_dbs(in, p, err, errlen) != 0) {
+		bst_platform_close(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+void bst_platform_close(struct bst_platform *p)
+{
+	if (!p)
+		return;
+	bst_db_close(p->main);
+	bst_db_close(p->audit);
+	sodium_memzero(p->key, sizeof p->key);
+	free(p);
+}
+
+/* ---- registry ---- */
+
+struct host_entry {
+	char *host;
+	struct bst_platform *p;
+};
+
+struct bst_registry {
+	struct bst_install *in;
+	pthread_rwlock_t lock;
+	int64_t generation;
+	struct bst_platform **platforms; /* never shrinks while serving */
+	size_t n_platforms;
+	struct host_entry *hosts;        /* sorted by host */
+	size_t n_hosts;
+};
+
+bst_registry *bst_registry_new(struct bst_install *in)
+{
+	bst_registry *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->in = in;
+	r->generation = -1;
+	pthread_rwlock_init(&r->lock, NULL);
+	bst_registry_refresh(r);
+	return r;
+}
+
+static void free_hosts(struct host_entry *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(h[i].host);
+	free(h);
+}
+
+void bst_registry_free(bst_registry *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_platforms; i++)
+		bst_platform_close(r->platforms[i]);
+	free(r->platforms);
+	free_hosts(r->hosts, r->n_hosts);
+	pthread_rwlock_destroy(&r->lock);
+	free(r);
+}
+
+static struct bst_platform *find_by_id(bst_registry *r, int64_t id)
+{
+	for (size_t i = 0; i < r->n_platforms; i++)
+		if (r->platforms[i]->id == id)
+			return r->platforms[i];
+	return NULL;
+}
+
+struct reload {
+	bst_registry *r;
+	struct host_entry *hosts;
+	size_t n_hosts, cap_hosts;
+	bool failed;
+};
+
+static void on_platform(void *cls, const struct bst_platform_row *row)
+{
+	struct reload *rl = cls;
+	bst_registry *r = rl->r;
+	struct bst_platform *p = find_by_id(r, row->id);
+	if (p) {
+		atomic_store(&p->suspended, row->suspended);
+		return;
+	}
+	p = platform_from_row(row);
+	char err[512];
+	if (!p || open_dbs(r->in, p, err, sizeof err) != 0) {
+		bst_log_error("platform %s cannot be opened: %s", row->slug,
+			      p ? err : "out of memory");
+		bst_platform_close(p);
+		rl->failed = true;
+		return;
+	}
+	struct bst_platform **grown =
+		realloc(r->platforms, (r->n_platforms + 1) * sizeof *r->platforms);
+	if (!grown) {
+		bst_platform_close(p);
+		rl->failed = true;
+		return;
+	}
+	r->platforms = grown;
+	r->platforms[r->n_platforms++] = p;
+	bst_log_info("platform %s loaded", p->slug);
+}
+
+static void on_host(void *cls, const char *host, int64_t platform_id)
+{
+	struct reload *rl = cls;
+	struct bst_platform *p = find_by_id(rl->r, platform_id);
+	if (!p)
+		return; /* its platform failed to open: its hosts get 421 */
+	if (rl->n_hosts == rl->cap_hosts) {
+		size_t cap = rl->cap_hosts ? 2 * rl->cap_hosts : 16;
+		struct host_entry *g = realloc(rl->hosts, cap * sizeof *g);
+		if (!g) {
+			rl->failed = true;
+			return;
+		}
+		rl->hosts = g;
+		rl->cap_hosts = cap;
+	}
+	char *copy = strdup(host);
+	if (!copy) {
+		rl->failed = true;
+		return;
+	}
+	rl->hosts[rl->n_hosts++] = (struct host_entry){copy, p};
+}
+
+void bst_registry_refresh(bst_registry *r)
+{
+	int64_t gen = bst_q_generation(r->in->control);
+	pthread_rwlock_rdlock(&r->lock);
+	bool same = gen == r->generation;
+	pthread_rwlock_unlock(&r->lock);
+	if (same || gen < 0)
+		return;
+	pthread_rwlock_wrlock(&r->lock);
+	if (gen != r->generation) {
+		struct reload rl = {.r = r};
+		/* hosts come sorted from the query */
+		if (bst_q_platform_each(r->in->control, on_platform, &rl) >= 0 &&
+		    bst_q_hosts_each(r->in->control, on_host, &rl) >= 0 && !rl.failed) {
+			free_hosts(r->hosts, r->n_hosts);
+			r->hosts = rl.hosts;
+			r->n_hosts = rl.n_hosts;
+			r->generation = gen;
+		} else {
+			free_hosts(rl.hosts, rl.n_hosts);
+		}
+	}
+	pthread_rwlock_unlock(&r->lock);
+}
+
+static int cmp_host(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct host_entry *)elem)->host);
+}
+
+struct bst_platform *bst_registry_resolve(bst_registry *r, const char *host)
+{
+	pthread_rwlock_rdlock(&r->lock);
+	struct host_entry *e = bsearch(host, r->hosts, r->n_hosts, sizeof *r->hosts, cmp_host);
+	struct bst_platform *p = e ? e->p : NULL;
+	pthread_rwlock_unlock(&r->lock);
+	return p;
+}
+
+void bst_registry_each(bst_registry *r, void (*fn)(struct bst_platform *p, void *cls),
+		       void *cls)
+{
+	pthread_rwlock_rdlock(&r->lock);
+	for (size_t i = 0; i < r->n_platforms; i++)
+		fn(r->platforms[i], cls);
+	pthread_rwlock_unlock(&r->lock);
+}

@@ -1,0 +1,60 @@
+/* Platforms (tenants): creation, opening, and the registry that maps a
+ * request's Host to its platform. A platform owns its main and audit
+ * databases and its unwrapped data key. In `serve`, the registry keeps
+ * every platform open for the life of the process and refreshes itself
+ * when the control database says something changed (the CLI may create or
+ * suspend a platform while the server runs). Registry functions are
+ * thread-safe; a bst_platform stays valid until the registry is freed. */
+#ifndef BST_TENANT_PLATFORM_H
+#define BST_TENANT_PLATFORM_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/crypto.h"
+#include "db/store.h"
+#include "tenant/install.h"
+
+#define BST_SLUG_MAX 40
+#define BST_HOST_MAX 253 /* RFC 1035 */
+#define BST_MAX_HOSTS 16
+
+struct bst_platform {
+	int64_t id;
+	char slug[BST_SLUG_MAX + 1];
+	char name[256];
+	atomic_bool suspended;
+	bst_db *main;
+	bst_db *audit;
+	uint8_t key[BST_KEY_BYTES];
+};
+
+/* Lower-cases, drops the port and a trailing dot; refuses anything that is
+ * not a DNS name or an IP literal. Returns 0 or -1. */
+int bst_host_normalize(const char *in, char *out, size_t outlen);
+/* [a-z][a-z0-9-]{0,39} */
+bool bst_slug_valid(const char *slug);
+
+/* Creates the platform's directory, databases and data key, and registers
+ * its hosts. Returns 0, or -1 with a sentence in err. */
+int bst_platform_create(struct bst_install *in, const char *slug, const char *name,
+			const char *const *hosts, size_t n_hosts, char *err, size_t errlen);
+/* Opens one platform by slug (CLI). The caller bst_platform_close()s it. */
+int bst_platform_open(struct bst_install *in, const char *slug, struct bst_platform **out,
+		      char *err, size_t errlen);
+void bst_platform_close(struct bst_platform *p);
+
+typedef struct bst_registry bst_registry;
+bst_registry *bst_registry_new(struct bst_install *in);
+void bst_registry_free(bst_registry *r);
+/* Reloads platforms and hosts if the control database changed since the
+ * last call. Cheap when nothing changed (one indexed read). */
+void bst_registry_refresh(bst_registry *r);
+/* The platform serving host (already normalised), or NULL. */
+struct bst_platform *bst_registry_resolve(bst_registry *r, const char *host);
+/* Calls fn for every open platform (scheduler jobs, shutdown flushes). */
+void bst_registry_each(bst_registry *r, void (*fn)(struct bst_platform *p, void *cls),
+		       void *cls);
+
+#endif

@@ -1,0 +1,188 @@
+/* The shared page layout: head, header with navigation, main, footer;
+ * forms with their CSRF field; notices; error and maintenance pages. */
+#include "web/pages.h"
+#include "auth/csrf.h"
+#include "auth/session.h"
+#include "http/static.h"
+
+#include <string.h>
+
+const char *bst_page_csrf(struct bst_req *r)
+{
+	char *tok = bst_arena_alloc(r->arena, BST_TOKEN_CHARS + 1);
+	const char *binding = r->session_token_hash[0] ? r->session_token_hash : NULL;
+	if (!binding) {
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", r->https ? "__Host-" : "", BST_PRE_COOKIE);
+		binding = bst_kv_get(&r->cookies, name);
+		if (!binding || strlen(binding) != BST_TOKEN_CHARS) {
+			char *fresh = bst_arena_alloc(r->arena, BST_TOKEN_CHARS + 1);
+			bst_token_new(fresh);
+			bst_reply_cookie(r, BST_PRE_COOKIE, fresh, 0);
+			/* later forms of this request use the same binding */
+			bst_kvlist *c = &r->cookies;
+			bst_kv *items = bst_arena_alloc(r->arena, (c->n + 1) * sizeof *items);
+			if (c->n)
+				memcpy(items, c->items, c->n * sizeof *items);
+			items[c->n] = (bst_kv){bst_arena_strdup(r->arena, name), fresh,
+					       BST_TOKEN_CHARS};
+			c->items = items;
+			c->n++;
+			binding = fresh;
+		}
+	}
+	bst_csrf_token(r->ctx.platform->key, binding, tok);
+	return tok;
+}
+
+void bst_form_begin(struct bst_req *r, bst_buf *b, const char *action)
+{
+	bst_buf_puts(b, "<form method=\"post\" action=\"");
+	bst_html_attr(b, action);
+	bst_buf_puts(b, "\"><input type=\"hidden\" name=\"" BST_CSRF_FIELD "\" value=\"");
+	bst_html_attr(b, bst_page_csrf(r));
+	bst_buf_puts(b, "\">");
+}
+
+void bst_page_session_cookie(struct bst_req *r, const char *token)
+{
+	bst_reply_cookie(r, BST_SESSION_COOKIE, token, 0);
+}
+
+void bst_page_field(bst_buf *b, const char *type, const char *name, const char *label,
+		    const char *value, const char *extra)
+{
+	bst_buf_puts(b, "<p class=\"field\"><label for=\"f-");
+	bst_html_attr(b, name);
+	bst_buf_puts(b, "\">");
+	bst_html_txt(b, label);
+	bst_buf_puts(b, "</label><input type=\"");
+	bst_html_attr(b, type);
+	bst_buf_puts(b, "\" id=\"f-");
+	bst_html_attr(b, name);
+	bst_buf_puts(b, "\" name=\"");
+	bst_html_attr(b, name);
+	bst_buf_puts(b, "\"");
+	if (value) {
+		bst_buf_puts(b, " value=\"");
+		bst_html_attr(b, value);
+		bst_buf_puts(b, "\"");
+	}
+	if (extra) {
+		bst_buf_putc(b, ' ');
+		bst_buf_puts(b, extra);
+	}
+	bst_buf_puts(b, "></p>");
+}
+
+void bst_page_notice(bst_buf *b, const char *kind, const char *text)
+{
+	bst_buf_puts(b, "<p class=\"notice notice-");
+	bst_html_attr(b, kind);
+	bst_buf_printf(b, "\" role=\"%s\">", strcmp(kind, "error") == 0 ? "alert" : "status");
+	bst_html_txt(b, text);
+	bst_buf_puts(b, "</p>");
+}
+
+static const struct {
+	const char *code;
+	const char *text;
+} flashes[] = {
+	{"signed-out", N_("You are signed out.")},
+	{"activated", N_("Your password is set. You can sign in now.")},
+	{"password-reset", N_("Your new password is set. You can sign in now.")},
+	{"saved", N_("Saved.")},
+	{"session-ended", N_("The session was ended.")},
+	{"sessions-ended", N_("All your other sessions were ended.")},
+	{"token-revoked", N_("The token was revoked.")},
+	{"expired", N_("Your session expired. Please sign in again.")},
+};
+
+void bst_page_flash(struct bst_req *r, bst_buf *b)
+{
+	const char *code = bst_kv_get(&r->query, "notice");
+	if (!code)
+		return;
+	for (size_t i = 0; i < sizeof flashes / sizeof *flashes; i++)
+		if (strcmp(code, flashes[i].code) == 0)
+			bst_page_notice(b, "ok", _(flashes[i].text));
+}
+
+void bst_page_begin(struct bst_req *r, bst_buf *b, const char *title)
+{
+	struct bst_ctx *c = &r->ctx;
+	bst_buf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+			  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+			  "<title>",
+		       r->lang ? r->lang : "en");
+	bst_html_txt(b, title);
+	bst_buf_puts(b, " · ");
+	bst_html_txt(b, c->platform ? c->platform->name : "Bastide");
+	bst_buf_printf(b, "</title><link rel=\"stylesheet\" href=\"%s\">"
+			  "<script src=\"%s\" defer></script></head><body>",
+		       bst_static_url("app.css"), bst_static_url("app.js"));
+	bst_buf_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>", _("Skip to content"));
+	bst_buf_puts(b, "<header class=\"top\"><a class=\"brand\" href=\"/\">");
+	bst_html_txt(b, c->platform ? c->platform->name : "Bastide");
+	bst_buf_puts(b, "</a>");
+	if (c->actor == BST_ACTOR_USER && !r->mfa_pending) {
+		bst_buf_printf(b, "<nav aria-label=\"%s\"><ul>", _("Main"));
+		bst_buf_printf(b, "<li><a href=\"/\">%s</a></li>", _("Home"));
+		bst_buf_printf(b, "<li><a href=\"/settings\">%s</a></li>", _("My account"));
+		if (bst_ctx_is_admin(c))
+			bst_buf_printf(b, "<li><a href=\"/admin/users\">%s</a></li>",
+				       _("Administration"));
+		bst_buf_puts(b, "</ul></nav>");
+	}
+	if (c->actor == BST_ACTOR_USER) {
+		bst_buf_puts(b, "<div class=\"who\"><span>");
+		bst_html_txt(b, c->user.name);
+		bst_buf_puts(b, "</span>");
+		bst_form_begin(r, b, "/logout");
+		bst_buf_printf(b, "<button type=\"submit\" class=\"link\">%s</button></form></div>",
+			       _("Sign out"));
+	}
+	bst_buf_puts(b, "</header><main id=\"main\"><h1>");
+	bst_html_txt(b, title);
+	bst_buf_puts(b, "</h1>");
+	bst_page_flash(r, b);
+}
+
+void bst_page_end(struct bst_req *r, bst_buf *b)
+{
+	bst_buf_printf(b, "</main><footer class=\"foot\"><p>%s</p></footer></body></html>\n",
+		       _("Bastide — your organisation's collaboration platform"));
+}
+
+void bst_page_error(struct bst_req *r, int status, const char *code, const char *message)
+{
+	bst_buf b;
+	bst_buf_init(&b);
+	bst_page_begin(r, &b, status >= 500 ? _("Something went wrong") : _("This did not work"));
+	bst_page_notice(&b, "error", message);
+	bst_buf_printf(&b, "<p class=\"code\">%s <code>", _("Error code:"));
+	bst_html_txt(&b, code);
+	bst_buf_printf(&b, "</code> (HTTP %d)</p><p><a href=\"/\">%s</a></p>", status,
+		       _("Back to the home page"));
+	bst_page_end(r, &b);
+	bst_reply_html(r, status, &b);
+}
+
+void bst_page_maintenance(struct bst_req *r)
+{
+	r->lang = bst_i18n_pick(NULL, bst_req_header(r, "Accept-Language"), "fr");
+	bst_i18n_use(r->lang);
+	if (r->is_api) {
+		bst_reply_error(r, 503, "maintenance",
+				_("This platform is under maintenance. Please come back later."));
+		return;
+	}
+	bst_buf b;
+	bst_buf_init(&b);
+	bst_page_begin(r, &b, _("Under maintenance"));
+	bst_page_notice(&b, "info",
+			_("This platform is under maintenance. Please come back later."));
+	bst_page_end(r, &b);
+	bst_reply_header(r, "Retry-After", "300");
+	bst_reply_html(r, 503, &b);
+}
