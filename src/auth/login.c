@@ -82,6 +82,10 @@ static enum bst_login_result finish(struct bst_ctx *ctx, const struct bst_user_r
 		res = BST_LOGIN_MFA_VERIFY;
 	else if (bst_login_mfa_required(ctx, u))
 		res = BST_LOGIN_MFA_ENROL;
+	/* whatever session this browser had (a half-finished sign-in, another
+	 * account) ends: a sign-in always starts a new one */
+	if (ctx->session_id)
+		bst_q_session_end(ctx->platform->main, ctx->session_id, ctx->user.id, ctx->now);
 	if (bst_session_start(ctx, u->id, res != BST_LOGIN_OK, token, hash_hex) != 0)
 		return BST_LOGIN_ERROR;
 	ctx->actor = BST_ACTOR_USER;

@@ -29,7 +29,8 @@ enum bst_session_state bst_session_resolve(struct bst_ctx *ctx, const char *toke
 	}
 	int64_t idle_ms = ctx->settings.idle_timeout_s * 1000;
 	int64_t abs_ms = ctx->settings.absolute_timeout_s * 1000;
-	if (ctx->now - s.last_seen_ms > idle_ms || ctx->now - s.created_ms > abs_ms) {
+	if (ctx->now - s.last_seen_ms > idle_ms || ctx->now - s.created_ms > abs_ms ||
+	    (s.mfa_pending && ctx->now - s.created_ms > BST_MFA_PENDING_TTL_MS)) {
 		bst_q_session_end(ctx->platform->main, s.id, s.user.id, ctx->now);
 		return BST_SESSION_EXPIRED;
 	}

@@ -16,6 +16,10 @@
  * minutes, and a write per request would cost every page. */
 #define BST_SESSION_TOUCH_MS (60 * 1000)
 #define BST_HASH_HEX (2 * BST_HASH_BYTES + 1)
+/* A session waiting for its second factor lives this long: enough to open
+ * an authenticator app, short enough that a stolen password alone buys
+ * little (OWASP ASVS 3.3: short-lived intermediate states). */
+#define BST_MFA_PENDING_TTL_MS (10 * 60 * 1000)
 
 enum bst_session_state {
 	BST_SESSION_NONE,        /* no such live session */

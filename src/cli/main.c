@@ -4,7 +4,9 @@
 #include "core/log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
 	"Usage: bastide COMMAND [OPTIONS]\n"
@@ -34,7 +36,12 @@ int bst_cli_main(int argc, char **argv)
 	/* commands talk to people on stdout; the log is for the server */
 	if (argc < 2 || strcmp(argv[1], "serve") != 0)
 		bst_log_set_level(BST_LOG_WARN);
-	bst_i18n_init(BST_LOCALEDIR);
+	/* translations: BASTIDE_LOCALEDIR, else the build tree's, else installed */
+	const char *localedir = getenv("BASTIDE_LOCALEDIR");
+	struct stat st;
+	if (!localedir)
+		localedir = stat(BST_BUILD_LOCALEDIR, &st) == 0 ? BST_BUILD_LOCALEDIR : BST_LOCALEDIR;
+	bst_i18n_init(localedir);
 	if (argc < 2)
 		return bst_cli_usage(usage);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -13,7 +13,7 @@ void bst_config_defaults(struct bst_config *c)
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	c->threads = 0;
 	c->max_connections = 4096;
-	c->per_ip_connections = 0; /* 0 = unlimited; loopback benchmarks need many */
+	c->per_ip_connections = 256; /* one office behind one NAT address stays well below */
 	c->timeout_s = 30;
 	c->max_body = 1 << 20;
 	c->max_header = 32 * 1024;
