@@ -43,6 +43,7 @@ CREATE TABLE one_time_links (
   expires_ms INTEGER NOT NULL,
   used_ms INTEGER
 ) STRICT;
+CREATE INDEX one_time_links_user ON one_time_links (user_id);
 
 CREATE TABLE sessions (
   id INTEGER PRIMARY KEY,

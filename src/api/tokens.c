@@ -6,6 +6,7 @@
 #include "core/i18n.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,8 +105,6 @@ static void create(struct bst_req *r)
 	json_t *body = token_json(&t, c->now);
 	json_object_set_new(body, "token", json_string(secret));
 	sodium_memzero(secret, sizeof secret);
-	bst_reply_header(r, "Location", bst_arena_printf(r->arena, "/api/v1/tokens/%lld",
-							  (long long)id));
 	bst_reply_json(r, 201, body);
 }
 

@@ -77,6 +77,7 @@ struct bst_user_row {
 	int64_t created_ms;
 };
 
+/* NO_RESULTS when the e-mail is taken (nothing is written, *id is 0). */
 enum bst_qs bst_q_user_insert(bst_db *db, const char *email, const char *name,
 			      const char *role, const char *status,
 			      const char *password_hash, int64_t now, int64_t *id);

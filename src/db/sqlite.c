@@ -305,22 +305,23 @@ bool bst_row_is_null(const bst_row *r, int col)
 	return sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
 }
 
-/* Runs a migration script (several statements) on one connection. */
+/* Runs a script of several statements (migrations). Inside a transaction
+ * on this thread it joins it; otherwise it runs on a pooled connection. */
 int bst_db_exec_script(bst_db *db, const char *script, char *err, size_t errlen)
 {
-	struct conn *c = acquire(db);
+	bool joined = tx_db == db;
+	struct conn *c = joined ? tx_conn : acquire(db);
 	if (!c) {
 		snprintf(err, errlen, "cannot open %s", db->path);
 		return -1;
 	}
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->h, script, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
+	if (rc != SQLITE_OK)
 		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errstr(rc));
-		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
-	}
 	sqlite3_free(msg);
-	release(db, c);
+	if (!joined)
+		release(db, c);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 

@@ -43,7 +43,13 @@ struct bst_qp {
 	const char *text;
 	int64_t i;
 };
-#define BST_QP_TEXT(s) ((struct bst_qp){(s) ? BST_QPT_TEXT : BST_QPT_NULL, (s), 0})
+/* A function, not a macro: arguments are evaluated once, and arrays pass
+ * without "always true" warnings. NULL binds SQL NULL. */
+static inline struct bst_qp bst_qp_text(const char *s)
+{
+	return (struct bst_qp){s ? BST_QPT_TEXT : BST_QPT_NULL, s, 0};
+}
+#define BST_QP_TEXT(s) bst_qp_text(s)
 #define BST_QP_INT(v)  ((struct bst_qp){BST_QPT_INT, NULL, (int64_t)(v)})
 #define BST_QP_NULL    ((struct bst_qp){BST_QPT_NULL, NULL, 0})
 #define BST_QP_END     ((struct bst_qp){BST_QPT_END, NULL, 0})

@@ -71,7 +71,7 @@ static void test_config_defaults_are_safe_and_local(void **state)
 	assert_string_equal(c.tls_key, "");
 	assert_int_equal(c.threads, 0);
 	assert_int_equal(c.max_connections, 4096);
-	assert_int_equal(c.per_ip_connections, 0);
+	assert_int_equal(c.per_ip_connections, 256);
 	assert_int_equal(c.timeout_s, 30);
 	assert_int_equal(c.max_body, 1 << 20);
 	assert_int_equal(c.max_header, 32 * 1024);

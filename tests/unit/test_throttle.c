@@ -112,7 +112,6 @@ static void test_throttle_keys_are_independent(void **state)
 		assert_false(bst_throttle_allow(t, key, T0));
 	}
 	/* similar-looking keys are distinct */
-	take_all(t, "192.0.2.10", T0 + 1, 0);
 	take_all(t, "192.0.2.1 ", T0, PER_MINUTE);
 	take_all(t, "2001:db8::1", T0, PER_MINUTE);
 	bst_throttle_free(t);

@@ -160,7 +160,9 @@ export class Client {
 	// A raw request. opts: headers, body (string or Buffer), cookies (false to
 	// send none). Returns {status, headers, body, setCookies, json(), location}.
 	request(method, path, opts = {}) {
-		const headers = { Host: this.host, ...(opts.headers ?? {}) };
+		// English messages whatever the platform's default language, so that
+		// assertions on texts do not depend on the catalogues built
+		const headers = { Host: this.host, 'Accept-Language': 'en', ...(opts.headers ?? {}) };
 		if (opts.cookies !== false && this.jar.size && !('Cookie' in headers))
 			headers.Cookie = this.cookieHeader();
 		let body = opts.body;
@@ -578,4 +580,54 @@ export async function enrolTotp(b, client) {
 	});
 	assert.equal(res.status, 200, `enrolment: ${res.status} ${noticesOf(res.body)}`);
 	return { key, recoveryCodes: recoveryCodesOf(res.body), res };
+}
+
+// The fields of the form posting to action in html, as a browser would send
+// them without edits: {name: value} from inputs (checked boxes only),
+// selects (the selected option, else the first) and textareas. null when
+// there is no such form.
+export function formOf(html, action) {
+	const forms = [...(html ?? '').matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
+	const attr = (tag, name) => {
+		const m = new RegExp(`\\b${name}="([^"]*)"`).exec(tag);
+		return m ? unescapeHtml(m[1]) : null;
+	};
+	for (const [, head, inner] of forms) {
+		const act = attr(head, 'action');
+		if (action !== undefined && act !== action && act?.split('?')[0] !== action)
+			continue;
+		const fields = {};
+		for (const [tag] of inner.matchAll(/<input\b[^>]*>/g)) {
+			const name = attr(tag, 'name');
+			const type = (attr(tag, 'type') ?? 'text').toLowerCase();
+			if (!name || type === 'submit' || type === 'button')
+				continue;
+			if ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/.test(tag))
+				continue;
+			fields[name] = attr(tag, 'value') ?? (type === 'checkbox' ? 'on' : '');
+		}
+		for (const [, head2, body] of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+			const name = attr(head2, 'name');
+			const options = [...body.matchAll(/<option\b([^>]*)>([\s\S]*?)<\/option>/g)];
+			const chosen = options.find(([, o]) => /\bselected\b/.test(o)) ?? options[0];
+			if (name && chosen)
+				fields[name] = attr(chosen[1], 'value') ?? unescapeHtml(chosen[2]);
+		}
+		for (const [, head3, body] of inner.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+			const name = attr(head3, 'name');
+			if (name)
+				fields[name] = unescapeHtml(body);
+		}
+		return { action: act, fields };
+	}
+	return null;
+}
+
+export function unescapeHtml(s) {
+	return s
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;|&#x27;/g, "'")
+		.replace(/&amp;/g, '&');
 }
