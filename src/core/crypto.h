@@ -7,9 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 256-bit tokens: NIST SP 800-63B asks for at least 64 bits of entropy for
- * look-up secrets; OWASP ASVS 3.2.2 for at least 64 bits in session tokens.
- * We use 256 everywhere so one size fits sessions, links and API tokens. */
+/* 256-bit tokens: OWASP ASVS 3.2.2 asks at least 64 bits of entropy in
+ * session tokens, NIST SP 800-63B §5.1.2.2 at least 112 bits for secrets
+ * stored with an unsalted hash. 256 everywhere: one size fits sessions,
+ * one-time links and API tokens, and a plain hash is then enough. */
 #define BST_TOKEN_BYTES 32
 /* base64url without padding of 32 bytes */
 #define BST_TOKEN_CHARS 43

@@ -512,8 +512,10 @@ export class Bastide {
 		const p = this.proc;
 		if (this.exit === null) {
 			process.kill(p.pid, 'SIGTERM');
-			const timer = sleep(STOP_TIMEOUT_MS).then(() => 'timeout');
-			const res = await Promise.race([this.exited, timer]);
+			let timer;
+			const timeout = new Promise((r) => (timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS)));
+			const res = await Promise.race([this.exited, timeout]);
+			clearTimeout(timer);
 			if (res === 'timeout') {
 				process.kill(p.pid, 'SIGKILL');
 				await this.exited;
