@@ -73,9 +73,10 @@ static bool parse_input(struct bst_req *r)
 	const char *cookie = bst_req_header(r, "Cookie");
 	if (cookie && bst_parse_cookies(r->arena, cookie, strlen(cookie), &r->cookies) !=
 			      BST_PARSE_OK) {
-		/* a broken cookie from another site on the same domain must not
-		 * lock people out: drop cookies rather than refuse */
-		r->cookies.n = 0;
+		bst_reply_error(r, 400, "bad_cookie",
+				_("Your browser sent a malformed cookie. Delete this site's "
+				  "cookies and try again."));
+		return false;
 	}
 	if (r->body_too_large) {
 		bst_reply_error(r, 413, "body_too_large",
