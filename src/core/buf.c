@@ -102,8 +102,8 @@ const char *bst_buf_str(const bst_buf *b)
 
 char *bst_buf_steal(bst_buf *b, size_t *len)
 {
-	if (!b->data)
-		reserve(b, 0);
+	if (!b->data && reserve(b, 0))
+		b->data[0] = '\0';
 	char *p = b->data;
 	if (len)
 		*len = b->len;

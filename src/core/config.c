@@ -90,12 +90,16 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	else if (IS("smtp", "from"))
 		rc = COPY(c->smtp_from, value);
 	else {
-		snprintf(st->err, st->errlen, "unknown setting [%s] %s", section, name);
+		/* inih goes on after an error but reports the first line: keep
+		 * the first reason too */
+		if (!st->err[0])
+			snprintf(st->err, st->errlen, "unknown setting [%s] %s", section, name);
 		return 0;
 	}
 #undef IS
 	if (rc != 0) {
-		snprintf(st->err, st->errlen, "invalid value for [%s] %s", section, name);
+		if (!st->err[0])
+			snprintf(st->err, st->errlen, "invalid value for [%s] %s", section, name);
 		return 0;
 	}
 	return 1;

@@ -5,6 +5,7 @@
 #define BST_CORE_HTML_H
 #include "core/buf.h"
 
+/* NULL strings write nothing. */
 /* Text content: escapes & < > */
 void bst_html_txt(bst_buf *b, const char *s);
 /* Attribute value (always quoted by the caller with "): escapes & < > " ' */

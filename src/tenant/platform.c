@@ -26,48 +26,58 @@ bool bst_slug_valid(const char *slug)
 	return true;
 }
 
+static bool all_digits(const char *p)
+{
+	if (!*p)
+		return false;
+	for (; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
 int bst_host_normalize(const char *in, char *out, size_t outlen)
 {
 	if (!in || outlen == 0)
 		return -1;
 	out[0] = '\0';
-	size_t len = strlen(in);
-	const char *end = in + len;
+	size_t len;
 	if (in[0] == '[') { /* IPv6 literal, maybe with a port */
 		const char *close = strchr(in, ']');
-		if (!close || (close[1] != '\0' && close[1] != ':'))
+		if (!close || close == in + 1 || (close[1] != '\0' && close[1] != ':') ||
+		    (close[1] == ':' && !all_digits(close + 2)))
 			return -1;
-		end = close + 1;
-	} else {
-		const char *colon = strchr(in, ':');
-		if (colon) {
-			for (const char *p = colon + 1; *p; p++)
-				if (!isdigit((unsigned char)*p))
-					return -1;
-			if (colon[1] == '\0')
+		len = (size_t)(close + 1 - in);
+		if (len >= outlen)
+			return -1;
+		for (size_t i = 1; i + 1 < len; i++) {
+			unsigned char c = (unsigned char)in[i];
+			if (!(isxdigit(c) || c == ':' || c == '.'))
 				return -1;
-			end = colon;
 		}
+		for (size_t i = 0; i < len; i++)
+			out[i] = (char)tolower((unsigned char)in[i]);
+		out[len] = '\0';
+		return 0;
 	}
-	len = (size_t)(end - in);
-	if (len > 0 && in[0] != '[' && in[len - 1] == '.')
-		len--;
+	const char *colon = strchr(in, ':');
+	if (colon && !all_digits(colon + 1))
+		return -1;
+	len = colon ? (size_t)(colon - in) : strlen(in);
+	if (len > 0 && in[len - 1] == '.')
+		len--; /* the root label: "example.org." is "example.org" */
 	if (len == 0 || len > BST_HOST_MAX || len >= outlen)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
-		if (in[0] == '[') {
-			if (!(isxdigit(c) || c == ':' || c == '.' || c == '[' || c == ']'))
-				return -1;
-		} else if (!(isalnum(c) || c == '-' || c == '.')) {
+		if (!(isalnum(c) || c == '-' || c == '.'))
 			return -1;
-		}
-		if (c == '.' && i + 1 < len && in[i + 1] == '.')
+		if (c == '.' && (i == 0 || i + 1 == len || in[i + 1] == '.'))
 			return -1;
 		out[i] = (char)tolower(c);
 	}
 	out[len] = '\0';
-	return out[0] == '.' || out[0] == '-' ? -1 : 0;
+	return out[0] == '-' ? -1 : 0;
 }
 
 static int open_dbs(struct bst_install *in, struct bst_platform *p, char *err, size_t errlen)
@@ -349,7 +359,9 @@ static int cmp_host(const void *key, const void *elem)
 struct bst_platform *bst_registry_resolve(bst_registry *r, const char *host)
 {
 	pthread_rwlock_rdlock(&r->lock);
-	struct host_entry *e = bsearch(host, r->hosts, r->n_hosts, sizeof *r->hosts, cmp_host);
+	struct host_entry *e = r->n_hosts ? bsearch(host, r->hosts, r->n_hosts, sizeof *r->hosts,
+						    cmp_host)
+					  : NULL;
 	struct bst_platform *p = e ? e->p : NULL;
 	pthread_rwlock_unlock(&r->lock);
 	return p;

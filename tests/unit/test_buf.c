@@ -278,9 +278,11 @@ int main(void)
 	    cmocka_unit_test(test_buf_printf_formats_and_grows_past_the_first_allocation),
 	    cmocka_unit_test(test_buf_printf_into_fresh_buffer_with_empty_result),
 	    cmocka_unit_test(test_buf_keeps_embedded_nuls),
-	    cmocka_unit_test(test_buf_steal_hands_over_the_allocation_and_empties_the_buffer),
+	    cmocka_unit_test(
+		test_buf_steal_hands_over_the_allocation_and_empties_the_buffer),
 	    cmocka_unit_test(test_buf_steal_of_untouched_buffer_gives_an_allocation),
-	    cmocka_unit_test(test_buf_reset_keeps_the_allocation_and_empties_the_contents),
+	    cmocka_unit_test(
+		test_buf_reset_keeps_the_allocation_and_empties_the_contents),
 	    cmocka_unit_test(test_buf_free_returns_the_buffer_to_its_initial_state),
 	    cmocka_unit_test(test_buf_normal_use_never_raises_oom),
 	    cmocka_unit_test(test_buf_oom_is_sticky_until_reset),

@@ -164,14 +164,15 @@ static void test_config_unknown_key_is_an_error_naming_its_line(void **state)
 	struct fx *f = *state;
 	struct bst_config c;
 	char err[600];
-	assert_int_equal(load(f, "[server]\nthreads = 2\n\ncolour = blue\n", &c, err, sizeof err),
-			 -1);
+	assert_int_equal(
+	    load(f, "[server]\nthreads = 2\n\ncolour = blue\n", &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, f->path));
 	assert_non_null(strstr(err, "line 4"));
 	assert_non_null(strstr(err, "unknown setting [server] colour"));
 
 	/* a known key in the wrong section is unknown too */
-	assert_int_equal(load(f, "[smtp]\nlisten = 0.0.0.0:80\n", &c, err, sizeof err), -1);
+	assert_int_equal(load(f, "[smtp]\nlisten = 0.0.0.0:80\n", &c, err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "line 2"));
 	assert_non_null(strstr(err, "unknown setting [smtp] listen"));
 
@@ -185,12 +186,12 @@ static void test_config_bad_number_is_an_error_naming_its_line(void **state)
 {
 	struct fx *f = *state;
 	static const char *const bad[] = {
-		"[server]\nthreads = many\n",
-		"[server]\nthreads = 8x\n",
-		"[server]\nthreads =\n",
-		"[server]\nthreads = -1\n",
-		"[server]\nthreads = 1000000001\n",
-		"[server]\nthreads = 99999999999999999999999\n",
+	    "[server]\nthreads = many\n",
+	    "[server]\nthreads = 8x\n",
+	    "[server]\nthreads =\n",
+	    "[server]\nthreads = -1\n",
+	    "[server]\nthreads = 1000000001\n",
+	    "[server]\nthreads = 99999999999999999999999\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct bst_config c;
@@ -207,7 +208,8 @@ static void test_config_bad_number_is_an_error_naming_its_line(void **state)
 	char err[600];
 	assert_int_equal(load(f, "[server]\nmax_body = 1MB\n", &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "invalid value for [server] max_body"));
-	assert_int_equal(load(f, "[server]\n\n\npublic_port = http\n", &c, err, sizeof err), -1);
+	assert_int_equal(
+	    load(f, "[server]\n\n\npublic_port = http\n", &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "line 4"));
 	assert_non_null(strstr(err, "invalid value for [server] public_port"));
 }
@@ -217,7 +219,8 @@ static void test_config_bad_scheme_and_too_many_proxies_are_errors(void **state)
 	struct fx *f = *state;
 	struct bst_config c;
 	char err[600];
-	assert_int_equal(load(f, "[server]\npublic_scheme = ftp\n", &c, err, sizeof err), -1);
+	assert_int_equal(load(f, "[server]\npublic_scheme = ftp\n", &c, err, sizeof err),
+			 -1);
 	assert_non_null(strstr(err, "invalid value for [server] public_scheme"));
 
 	char text[2048] = "[server]\n";
@@ -252,8 +255,8 @@ static void test_config_syntax_error_names_its_line(void **state)
 	struct fx *f = *state;
 	struct bst_config c;
 	char err[600];
-	assert_int_equal(load(f, "[server]\nthreads = 2\nthis is not a setting\n", &c, err,
-			      sizeof err),
+	assert_int_equal(load(f, "[server]\nthreads = 2\nthis is not a setting\n", &c,
+			      err, sizeof err),
 			 -1);
 	assert_non_null(strstr(err, "line 3"));
 }
@@ -277,20 +280,20 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_config_defaults_are_safe_and_local),
-	    cmocka_unit_test_setup_teardown(test_config_file_with_every_key_is_parsed, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_config_file_keeps_defaults_for_keys_it_omits,
+	    cmocka_unit_test_setup_teardown(test_config_file_with_every_key_is_parsed,
 					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_unknown_key_is_an_error_naming_its_line,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_bad_number_is_an_error_naming_its_line,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_config_file_keeps_defaults_for_keys_it_omits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_config_unknown_key_is_an_error_naming_its_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_config_bad_number_is_an_error_naming_its_line, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_config_bad_scheme_and_too_many_proxies_are_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_overlong_value_is_an_error, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(test_config_syntax_error_names_its_line, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_config_syntax_error_names_its_line,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_missing_file_is_an_error, setup,
 					    teardown),
 	};

@@ -14,7 +14,7 @@
 #define N_TOKENS 64
 
 static const char b64url_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static int setup(void **state)
 {
@@ -32,7 +32,8 @@ static void test_crypto_token_is_43_base64url_chars(void **state)
 		assert_int_equal(strspn(t, b64url_alphabet), BST_TOKEN_CHARS);
 		/* and it decodes back to 32 bytes */
 		uint8_t raw[BST_TOKEN_BYTES + 8];
-		assert_int_equal(bst_b64url_decode(t, strlen(t), raw, sizeof raw), BST_TOKEN_BYTES);
+		assert_int_equal(bst_b64url_decode(t, strlen(t), raw, sizeof raw),
+				 BST_TOKEN_BYTES);
 	}
 }
 
@@ -67,7 +68,8 @@ static void test_crypto_token_hash_is_deterministic_and_differs_per_token(void *
 
 	/* The hash is not the token: the database never holds the secret. */
 	uint8_t raw[BST_TOKEN_BYTES];
-	assert_int_equal(bst_b64url_decode(a, strlen(a), raw, sizeof raw), BST_TOKEN_BYTES);
+	assert_int_equal(bst_b64url_decode(a, strlen(a), raw, sizeof raw),
+			 BST_TOKEN_BYTES);
 	assert_memory_not_equal(raw, ha1, BST_HASH_BYTES);
 }
 
@@ -77,7 +79,7 @@ static void test_crypto_token_hash_is_unkeyed_blake2b_256(void **state)
 	 * the hash must not depend on any per-process key, or sessions would
 	 * not survive a restart. */
 	static const char want[] =
-		"0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8";
+	    "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8";
 	uint8_t h[BST_HASH_BYTES];
 	char hex[2 * BST_HASH_BYTES + 1];
 	bst_token_hash("", h);
@@ -105,7 +107,8 @@ static void test_crypto_b64url_round_trips_every_length(void **state)
 		assert_int_equal(n, (4 * len + 2) / 3); /* no padding */
 		assert_int_equal(strspn(text, b64url_alphabet), n);
 		memset(back, 0, sizeof back);
-		assert_int_equal(bst_b64url_decode(text, n, back, sizeof back), (long)len);
+		assert_int_equal(bst_b64url_decode(text, n, back, sizeof back),
+				 (long)len);
 		assert_memory_equal(back, in, len);
 	}
 }
@@ -134,16 +137,16 @@ static void test_crypto_b64url_decode_rejects_malformed_input(void **state)
 {
 	uint8_t out[64];
 	static const char *const bad[] = {
-		"Zg==",     /* padding */
-		"Zm9v+g",   /* standard alphabet */
-		"Zm9v/g",   /* standard alphabet */
-		"Zm 9v",    /* space */
-		"Zm9v\n",   /* newline */
-		"Z",        /* a lone character encodes no whole byte */
-		"Zm9vY",    /* 5 characters: same */
-		"Zh",       /* non-zero bits after the last byte */
-		"Zm9v!A",   /* outside every alphabet */
-		"Zm9v\xC3\xA9", /* UTF-8 */
+	    "Zg==",         /* padding */
+	    "Zm9v+g",       /* standard alphabet */
+	    "Zm9v/g",       /* standard alphabet */
+	    "Zm 9v",        /* space */
+	    "Zm9v\n",       /* newline */
+	    "Z",            /* a lone character encodes no whole byte */
+	    "Zm9vY",        /* 5 characters: same */
+	    "Zh",           /* non-zero bits after the last byte */
+	    "Zm9v!A",       /* outside every alphabet */
+	    "Zm9v\xC3\xA9", /* UTF-8 */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		long n = bst_b64url_decode(bad[i], strlen(bad[i]), out, sizeof out);
@@ -228,7 +231,7 @@ static void test_crypto_key_unwrap_refuses_another_slug(void **state)
 static void test_crypto_key_unwrap_refuses_another_kek(void **state)
 {
 	uint8_t kek[BST_KEY_BYTES], other[BST_KEY_BYTES], key[BST_KEY_BYTES],
-		back[BST_KEY_BYTES];
+	    back[BST_KEY_BYTES];
 	uint8_t w[BST_WRAPPED_BYTES];
 	bst_random(kek, sizeof kek);
 	bst_random(other, sizeof other);
@@ -264,7 +267,8 @@ static void test_crypto_seal_hex_round_trips(void **state)
 	assert_int_equal(strlen(hex), BST_SEALED_HEX_LEN(sizeof secret) - 1);
 	assert_int_equal(strspn(hex, "0123456789abcdef"), strlen(hex));
 	uint8_t out[sizeof secret];
-	assert_int_equal(bst_open_hex(key, "user:7", hex, out, sizeof out), (long)sizeof secret);
+	assert_int_equal(bst_open_hex(key, "user:7", hex, out, sizeof out),
+			 (long)sizeof secret);
 	assert_memory_equal(out, secret, sizeof secret);
 
 	/* A larger output buffer is fine; sealing twice differs (fresh nonce). */
@@ -326,7 +330,8 @@ static void test_crypto_open_hex_refuses_tampering(void **state)
 	assert_int_equal(bst_open_hex(key, "user:7", hex, out, sizeof secret - 1), -1);
 
 	/* and the untouched value still opens */
-	assert_int_equal(bst_open_hex(key, "user:7", hex, out, sizeof out), (long)sizeof secret);
+	assert_int_equal(bst_open_hex(key, "user:7", hex, out, sizeof out),
+			 (long)sizeof secret);
 	assert_memory_equal(out, secret, sizeof secret);
 }
 
@@ -335,7 +340,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_crypto_token_is_43_base64url_chars),
 	    cmocka_unit_test(test_crypto_tokens_are_distinct),
-	    cmocka_unit_test(test_crypto_token_hash_is_deterministic_and_differs_per_token),
+	    cmocka_unit_test(
+		test_crypto_token_hash_is_deterministic_and_differs_per_token),
 	    cmocka_unit_test(test_crypto_token_hash_is_unkeyed_blake2b_256),
 	    cmocka_unit_test(test_crypto_hex_is_lowercase_and_terminated),
 	    cmocka_unit_test(test_crypto_b64url_round_trips_every_length),

@@ -15,7 +15,7 @@
 #define ORIGIN "http://demo.localhost:8080"
 
 static const char b64url_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 struct fx {
 	uint8_t key[BST_KEY_BYTES];

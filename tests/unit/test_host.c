@@ -38,7 +38,7 @@ static void assert_host_refused(const char *in)
 	char out[BST_HOST_MAX + 1];
 	int rc = bst_host_normalize(in, out, sizeof out);
 	if (rc != -1)
-		print_error("accepted \"%s\" as \"%s\"\n", in, out);
+		print_error("accepted \"%s\" as \"%s\"\n", in ? in : "(null)", out);
 	assert_int_equal(rc, -1);
 }
 
@@ -197,7 +197,8 @@ struct fx {
 	struct bst_install *in;
 };
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+			struct FTW *ftw)
 {
 	(void)sb, (void)flag, (void)ftw;
 	return remove(path);
@@ -325,6 +326,17 @@ static void test_registry_with_no_platforms_resolves_nothing(void **state)
 	bst_registry_free(r);
 }
 
+static void test_host_normalize_checks_ipv6_ports_and_brackets(void **state)
+{
+	assert_host("[::1]", "[::1]");
+	assert_host("[::1]:8080", "[::1]");
+	assert_host_refused("[::1]:abc");
+	assert_host_refused("[::1]:");
+	assert_host_refused("[[::1]");
+	assert_host_refused("[]");
+	assert_host_refused("x..");
+}
+
 static void test_registry_finds_platform_created_later_after_refresh(void **state)
 {
 	struct fx *f = *state;
@@ -350,8 +362,8 @@ static void test_registry_finds_platform_created_later_after_refresh(void **stat
 	bst_registry_free(r);
 }
 
-static void test_platform_with_host_of_another_platform_is_refused_and_leaves_nothing(
-	void **state)
+static void
+test_platform_with_host_of_another_platform_is_refused_and_leaves_nothing(void **state)
 {
 	struct fx *f = *state;
 	static const char *const beta[] = {"beta.example"};
@@ -361,15 +373,17 @@ static void test_platform_with_host_of_another_platform_is_refused_and_leaves_no
 	assert_non_null(r);
 
 	char err[600] = "";
-	assert_int_equal(bst_platform_create(f->in, "delta", "Delta", delta, 2, err, sizeof err),
-			 -1);
+	assert_int_equal(
+	    bst_platform_create(f->in, "delta", "Delta", delta, 2, err, sizeof err), -1);
 	assert_non_null(strstr(err, "already serves another platform"));
 	/* no directory, no control row, no data key left behind */
 	assert_false(platform_dir_exists(f, "delta"));
 	struct bst_platform_row row;
-	assert_int_equal(bst_q_platform_get(f->in->control, "delta", &row), BST_QS_NO_RESULTS);
+	assert_int_equal(bst_q_platform_get(f->in->control, "delta", &row),
+			 BST_QS_NO_RESULTS);
 	char hex[256];
-	assert_int_equal(bst_q_key_get(f->in->keys, "delta", hex, sizeof hex), BST_QS_NO_RESULTS);
+	assert_int_equal(bst_q_key_get(f->in->keys, "delta", hex, sizeof hex),
+			 BST_QS_NO_RESULTS);
 	/* the host still serves its first platform; the other host serves none */
 	bst_registry_refresh(r);
 	assert_resolves(r, "beta.example", "beta");
@@ -391,19 +405,22 @@ static void test_platform_create_refuses_bad_slug_bad_host_and_existing_slug(voi
 	static const char *const one[] = {"one.example"};
 	static const char *const bad_host[] = {"ok.example", "host/evil"};
 	char err[600];
-	assert_int_equal(bst_platform_create(f->in, "Bad_Slug", "x", one, 1, err, sizeof err), -1);
+	assert_int_equal(
+	    bst_platform_create(f->in, "Bad_Slug", "x", one, 1, err, sizeof err), -1);
 	assert_non_null(strstr(err, "invalid platform name"));
 	assert_false(platform_dir_exists(f, "Bad_Slug"));
-	assert_int_equal(bst_platform_create(f->in, "x", "x", bad_host, 2, err, sizeof err), -1);
+	assert_int_equal(
+	    bst_platform_create(f->in, "x", "x", bad_host, 2, err, sizeof err), -1);
 	assert_non_null(strstr(err, "invalid host name 'host/evil'"));
 	assert_false(platform_dir_exists(f, "x"));
-	assert_int_equal(bst_platform_create(f->in, "x", "x", one, 0, err, sizeof err), -1);
+	assert_int_equal(bst_platform_create(f->in, "x", "x", one, 0, err, sizeof err),
+			 -1);
 	assert_false(platform_dir_exists(f, "x"));
 
 	create_ok(f, "one", one, 1);
 	static const char *const other[] = {"other.example"};
-	assert_int_equal(bst_platform_create(f->in, "one", "again", other, 1, err, sizeof err),
-			 -1);
+	assert_int_equal(
+	    bst_platform_create(f->in, "one", "again", other, 1, err, sizeof err), -1);
 	assert_non_null(strstr(err, "already exists"));
 	/* the first one is intact */
 	struct bst_platform *p = NULL;
@@ -418,9 +435,13 @@ int main(void)
 	    cmocka_unit_test(test_host_normalize_lowercases),
 	    cmocka_unit_test(test_host_normalize_strips_port),
 	    cmocka_unit_test(test_host_normalize_strips_trailing_dot),
-	    cmocka_unit_test(test_host_normalize_accepts_ipv6_literal_with_and_without_port),
+	    cmocka_unit_test(
+		test_host_normalize_accepts_ipv6_literal_with_and_without_port),
 	    cmocka_unit_test(test_host_normalize_refuses_malformed_ipv6_literals),
 	    cmocka_unit_test(test_host_normalize_refuses_empty),
+	    cmocka_unit_test(test_host_normalize_checks_ipv6_ports_and_brackets),
+	    cmocka_unit_test_setup_teardown(test_registry_with_no_platforms_resolves_nothing,
+					    setup, teardown),
 	    cmocka_unit_test(test_host_normalize_refuses_empty_labels_and_leading_dash),
 	    cmocka_unit_test(test_host_normalize_refuses_bad_ports),
 	    cmocka_unit_test(test_host_normalize_refuses_characters_outside_dns_names),
@@ -428,17 +449,16 @@ int main(void)
 	    cmocka_unit_test(test_host_normalize_refuses_output_too_small),
 	    cmocka_unit_test(test_slug_valid_accepts_lowercase_letters_digits_dashes),
 	    cmocka_unit_test(test_slug_valid_refuses_everything_else),
-	    cmocka_unit_test_setup_teardown(test_registry_resolves_each_host_to_its_platform,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_registry_resolves_unknown_hosts_to_null, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_registry_with_no_platforms_resolves_nothing,
+	    cmocka_unit_test_setup_teardown(
+		test_registry_resolves_each_host_to_its_platform, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_registry_resolves_unknown_hosts_to_null,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_registry_finds_platform_created_later_after_refresh, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_platform_with_host_of_another_platform_is_refused_and_leaves_nothing, setup,
+		test_registry_finds_platform_created_later_after_refresh, setup,
 		teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_platform_with_host_of_another_platform_is_refused_and_leaves_nothing,
+		setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_platform_create_refuses_bad_slug_bad_host_and_existing_slug, setup,
 		teardown),

@@ -21,9 +21,15 @@ static void assert_escapes(enum ctx c, const char *s, const char *want)
 	bst_buf b;
 	bst_buf_init(&b);
 	switch (c) {
-	case TXT: bst_html_txt(&b, s); break;
-	case ATTR: bst_html_attr(&b, s); break;
-	case URL: bst_html_url_arg(&b, s); break;
+	case TXT:
+		bst_html_txt(&b, s);
+		break;
+	case ATTR:
+		bst_html_attr(&b, s);
+		break;
+	case URL:
+		bst_html_url_arg(&b, s);
+		break;
 	}
 	assert_false(b.oom);
 	assert_string_equal(bst_buf_str(&b), want);
@@ -72,7 +78,8 @@ static void test_html_txt_and_attr_pass_utf8_through(void **state)
 {
 	assert_escapes(TXT, "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
 		       "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
-	assert_escapes(ATTR, "\xC3\xA9t\xC3\xA9 \"\xC3\xA0\"", "\xC3\xA9t\xC3\xA9 &quot;\xC3\xA0&quot;");
+	assert_escapes(ATTR, "\xC3\xA9t\xC3\xA9 \"\xC3\xA0\"",
+		       "\xC3\xA9t\xC3\xA9 &quot;\xC3\xA0&quot;");
 }
 
 static void test_html_escapers_accept_empty_and_null(void **state)
@@ -134,8 +141,8 @@ static void test_html_url_arg_encodes_every_other_byte_as_uppercase_hex(void **s
 	for (int c = 1; c < 256; c++) {
 		one[0] = (char)c;
 		bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-				  (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-				  c == '~';
+				  (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+				  c == '_' || c == '~';
 		if (unreserved)
 			snprintf(want, sizeof want, "%c", c);
 		else

@@ -70,6 +70,15 @@ static bool key_of(const char *line, char *out, size_t outlen)
 	return true;
 }
 
+/* "DELETE" -> "delete" */
+static void lower(const char *method, char out[16])
+{
+	size_t i = 0;
+	for (; method[i] && i < 15; i++)
+		out[i] = (char)tolower((unsigned char)method[i]);
+	out[i] = '\0';
+}
+
 /* Every (path, method) under "paths:". */
 static void load(struct doc *d)
 {
@@ -95,20 +104,11 @@ static void load(struct doc *d)
 		} else if (ind == 4 && path[0] == '/' && is_http_method(key)) {
 			assert_true(d->n < MAX_OPS);
 			snprintf(d->ops[d->n].path, sizeof d->ops[d->n].path, "%s", path);
-			snprintf(d->ops[d->n].method, sizeof d->ops[d->n].method, "%s", key);
+			lower(key, d->ops[d->n].method); /* a known method: fits */
 			d->n++;
 		}
 	}
 	fclose(f);
-}
-
-/* "DELETE" -> "delete" */
-static void lower(const char *method, char out[16])
-{
-	size_t i = 0;
-	for (; method[i] && i < 15; i++)
-		out[i] = (char)tolower((unsigned char)method[i]);
-	out[i] = '\0';
 }
 
 static bool documented(const struct doc *d, const char *path, const char *method)

@@ -36,7 +36,8 @@ struct fx {
 	int64_t idle_ms, abs_ms;
 };
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+			struct FTW *ftw)
 {
 	(void)sb, (void)flag, (void)ftw;
 	return remove(path);
@@ -52,8 +53,8 @@ static int group_setup(void **state)
 static int64_t add_user(struct fx *f, const char *email, const char *role)
 {
 	int64_t id = 0;
-	assert_int_equal(bst_q_user_insert(f->p->main, email, "Some One", role, "active", NULL,
-					   NOW - 1000, &id),
+	assert_int_equal(bst_q_user_insert(f->p->main, email, "Some One", role, "active",
+					   NULL, NOW - 1000, &id),
 			 BST_QS_ONE_RESULT);
 	assert_true(id > 0);
 	return id;
@@ -123,7 +124,8 @@ static struct bst_ctx ctx_at(const struct fx *f, int64_t now)
 	return c;
 }
 
-static enum bst_session_state resolve_at(const struct fx *f, const char *token, int64_t now)
+static enum bst_session_state resolve_at(const struct fx *f, const char *token,
+					 int64_t now)
 {
 	struct bst_ctx c = ctx_at(f, now);
 	char hash[BST_HASH_HEX];
@@ -362,7 +364,8 @@ static void test_session_end_ends_it_and_is_audited(void **state)
 	assert_int_equal(bst_session_end(&c), 0);
 
 	struct events ev = {0};
-	assert_true(bst_q_event_list(f->p->audit, "auth.logout", 0, 10, count_event, &ev) >= 0);
+	assert_true(
+	    bst_q_event_list(f->p->audit, "auth.logout", 0, 10, count_event, &ev) >= 0);
 	assert_int_equal(ev.n, 1);
 	assert_string_equal(ev.target, "alice@acme.example");
 }
@@ -387,16 +390,18 @@ static void test_session_of_disabled_user_resolves_to_none(void **state)
 	char token[BST_TOKEN_CHARS + 1];
 	start_at(f, f->user_id, false, NOW, token, NULL);
 	assert_int_equal(resolve_at(f, token, NOW + 1000), BST_SESSION_OK);
-	assert_int_equal(bst_q_user_set_status(f->p->main, f->user_id, "disabled", NOW + 1500),
-			 BST_QS_ONE_RESULT);
+	assert_int_equal(
+	    bst_q_user_set_status(f->p->main, f->user_id, "disabled", NOW + 1500),
+	    BST_QS_ONE_RESULT);
 	struct bst_ctx c = ctx_at(f, NOW + 2000);
 	char hash[BST_HASH_HEX];
 	assert_int_equal(bst_session_resolve(&c, token, hash), BST_SESSION_NONE);
 	assert_int_equal(c.actor, BST_ACTOR_ANONYMOUS);
 	assert_int_equal(c.user.id, 0);
 	/* the session was ended: enabling the account again does not revive it */
-	assert_int_equal(bst_q_user_set_status(f->p->main, f->user_id, "active", NOW + 2500),
-			 BST_QS_ONE_RESULT);
+	assert_int_equal(
+	    bst_q_user_set_status(f->p->main, f->user_id, "active", NOW + 2500),
+	    BST_QS_ONE_RESULT);
 	assert_int_equal(resolve_at(f, token, NOW + 3000), BST_SESSION_NONE);
 	/* a new sign-in works again */
 	char again[BST_TOKEN_CHARS + 1];

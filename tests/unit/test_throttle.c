@@ -12,9 +12,9 @@
 #include "auth/throttle.h"
 #include "core/crypto.h"
 
-#define T0 1700000000000LL /* any instant, in ms */
+#define T0         1700000000000LL /* any instant, in ms */
 #define PER_MINUTE 6
-#define REFILL_MS (60000 / PER_MINUTE) /* one request comes back this often */
+#define REFILL_MS  (60000 / PER_MINUTE) /* one request comes back this often */
 
 static int setup(void **state)
 {

@@ -552,8 +552,13 @@ export class Bastide {
 export function assertNoSanitizerReport(text, what) {
 	for (const mark of SANITIZER_MARKS) {
 		const i = text.indexOf(mark);
-		if (i >= 0)
-			assert.fail(`${what}: sanitizer report on stderr:\n${text.slice(Math.max(0, i - 200), i + 3000)}`);
+		if (i < 0)
+			continue;
+		// the report up to its shadow-byte map (the whole log is saved)
+		let end = text.indexOf('Shadow bytes around', i);
+		if (end < 0 || end - i > 6000)
+			end = i + 6000;
+		assert.fail(`${what}: sanitizer report on stderr:\n${text.slice(i, end)}`);
 	}
 }
 
