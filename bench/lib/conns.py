@@ -12,8 +12,13 @@ from /proc/PID/status and prints one line:
 then closes every connection. Standard library only. Exit status 0 when
 the line could be printed (failures are reported, not fatal), 1 otherwise.
 
+Connections come from several loopback source addresses (127.0.0.2,
+127.0.0.3, ...; --per-source connections each) so that a per-address
+connection limit of the server does not cap the count: every 127.0.0.0/8
+address reaches the loopback interface on Linux.
+
 Usage: conns.py --pid PID --port PORT --count N --host-header H [--cookie C]
-                [--path /] [--settle SECONDS]
+                [--path /] [--settle SECONDS] [--per-source N]
 """
 import argparse
 import selectors
@@ -80,7 +85,11 @@ def main():
     ap.add_argument("--cookie", default="")
     ap.add_argument("--path", default="/")
     ap.add_argument("--settle", type=float, default=0.5)
+    ap.add_argument("--per-source", type=int, default=100,
+                    help="connections per loopback source address (0: all from the default)")
     a = ap.parse_args()
+    if a.per_source > 0 and 2 + (a.count - 1) // a.per_source > 254:
+        ap.error("too many connections for --per-source %d" % a.per_source)
 
     req = "GET %s HTTP/1.1\r\nHost: %s\r\n" % (a.path, a.host_header)
     if a.cookie:
@@ -134,6 +143,8 @@ def main():
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setblocking(False)
         try:
+            if a.per_source > 0:
+                s.bind(("127.0.0.%d" % (2 + i // a.per_source), 0))
             s.connect((a.addr, a.port))
         except BlockingIOError:
             pass

@@ -261,9 +261,9 @@ void bst_pipeline_run(struct bst_req *r)
 	bst_registry_refresh(s->registry);
 	if (!host || bst_host_normalize(host, r->host, sizeof r->host) != 0 ||
 	    !(c->platform = bst_registry_resolve(s->registry, r->host))) {
-		bst_reply_text(r, 421, "text/plain; charset=utf-8",
-			       "421 Misdirected Request: no platform is served at this address.\n",
-			       66);
+		static const char msg[] =
+			"421 Misdirected Request: no platform is served at this address.\n";
+		bst_reply_text(r, 421, "text/plain; charset=utf-8", msg, sizeof msg - 1);
 		return;
 	}
 	c->base_url = base_url(r);

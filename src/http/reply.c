@@ -71,8 +71,10 @@ static void add_security_headers(struct bst_req *r, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	/* links carry one-time tokens: never leak them through Referer */
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* links carry one-time tokens: never let them leave through Referer.
+	 * (not no-referrer: Chromium then sends "Origin: null" on same-site
+	 * form posts, which the CSRF origin check must refuse) */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Permissions-Policy",
 				"camera=(), microphone=(), geolocation=(), payment=(), usb=(), "

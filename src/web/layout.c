@@ -126,12 +126,17 @@ void bst_page_begin(struct bst_req *r, bst_buf *b, const char *title)
 	bst_html_txt(b, c->platform ? c->platform->name : "Bastide");
 	bst_buf_puts(b, "</a>");
 	if (c->actor == BST_ACTOR_USER && !r->mfa_pending) {
+		bool admin_area = strncmp(r->path, "/admin", 6) == 0;
+		bool account_area = strncmp(r->path, "/settings", 9) == 0;
+		const char *here = " aria-current=\"page\"";
 		bst_buf_printf(b, "<nav aria-label=\"%s\"><ul>", _("Main"));
-		bst_buf_printf(b, "<li><a href=\"/\">%s</a></li>", _("Home"));
-		bst_buf_printf(b, "<li><a href=\"/settings\">%s</a></li>", _("My account"));
+		bst_buf_printf(b, "<li><a href=\"/\"%s>%s</a></li>",
+			       strcmp(r->path, "/") == 0 ? here : "", _("Home"));
+		bst_buf_printf(b, "<li><a href=\"/settings\"%s>%s</a></li>",
+			       account_area ? here : "", _("My account"));
 		if (bst_ctx_is_admin(c))
-			bst_buf_printf(b, "<li><a href=\"/admin/users\">%s</a></li>",
-				       _("Administration"));
+			bst_buf_printf(b, "<li><a href=\"/admin/users\"%s>%s</a></li>",
+				       admin_area ? here : "", _("Administration"));
 		bst_buf_puts(b, "</ul></nav>");
 	}
 	if (c->actor == BST_ACTOR_USER) {

@@ -311,11 +311,12 @@ export class Bastide {
 	}
 
 	env() {
+		// leak detection on, whatever else the caller's ASAN_OPTIONS say
+		const asan = (process.env.ASAN_OPTIONS ?? '').split(':').filter((o) => o && !o.startsWith('detect_leaks='));
 		return {
 			...process.env,
 			BASTIDE_TEST_CLOCK: this.clockFile,
-			ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
-			LANGUAGE: 'en',
+			ASAN_OPTIONS: [...asan, 'detect_leaks=1'].join(':'),
 		};
 	}
 
@@ -485,7 +486,7 @@ export class Bastide {
 	}
 
 	// Waits until the log matches re (mail is printed by a background job).
-	async waitForLog(re, timeoutMs = 5000) {
+	async waitForLog(re, timeoutMs = 10000) {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const m = re.exec(this.stderr);
