@@ -60,12 +60,12 @@ void bst_api_session(struct bst_req *r)
 				_("There is no such session, or it has already ended."));
 		return;
 	}
-	int rc = id == c->session_id ? bst_session_end(c) : bst_session_end_other(c, id);
-	if (rc != 0) {
+	bool current = id == c->session_id;
+	if ((current ? bst_session_end(c) : bst_session_end_other(c, id)) != 0) {
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 		return;
 	}
-	if (id == c->session_id)
+	if (current)
 		bst_reply_cookie(r, BST_SESSION_COOKIE, NULL, 0);
 	bst_reply_json(r, 200, json_pack("{sI sb}", "id", (json_int_t)id, "ended", 1));
 }

@@ -82,7 +82,8 @@ static void create(struct bst_req *r)
 		return;
 	}
 	if (!scope || (strcmp(scope, "read") != 0 && strcmp(scope, "read-write") != 0)) {
-		bst_reply_error(r, 400, "scope_invalid", _("scope must be \"read\" or \"read-write\"."));
+		bst_reply_error(r, 400, "scope_invalid",
+				_("scope must be \"read\" or \"read-write\"."));
 		return;
 	}
 	if (!expires_days(r, &days)) {

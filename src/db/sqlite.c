@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Enough for the HTTP thread pool, the scheduler and the audit writer. */
@@ -363,4 +365,37 @@ void bst_db_close(bst_db *db)
 	pthread_cond_destroy(&db->freed);
 	free(db->path);
 	free(db);
+}
+
+bool bst_db_maybe_changed(bst_db *db, struct bst_db_watch *w, int64_t now_ms)
+{
+	int64_t sig[6] = {0};
+	struct stat st;
+	char wal[600];
+	if (stat(db->path, &st) == 0) {
+		sig[0] = (int64_t)st.st_size;
+		sig[1] = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+	snprintf(wal, sizeof wal, "%s-wal", db->path);
+	int fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0) {
+			sig[2] = (int64_t)st.st_size;
+			sig[3] = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		}
+		/* salts and checkpoint sequence: they change when the WAL restarts */
+		unsigned char hdr[32];
+		if (pread(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr) {
+			memcpy(&sig[4], hdr + 8, 8);
+			memcpy(&sig[5], hdr + 16, 8);
+		}
+		close(fd);
+	}
+	bool changed = memcmp(sig, w->sig, sizeof sig) != 0 ||
+		       now_ms - w->checked_ms >= BST_DB_WATCH_MAX_MS || now_ms < w->checked_ms;
+	if (changed) {
+		memcpy(w->sig, sig, sizeof sig);
+		w->checked_ms = now_ms;
+	}
+	return changed;
 }

@@ -78,6 +78,18 @@ int64_t bst_db_last_id(void);
 typedef enum bst_qs (*bst_txn_fn)(bst_db *db, void *cls);
 enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls);
 
+/* Cheap change detection for caches of rarely-changing rows (platform
+ * list, settings): true when the database files changed since the last
+ * call with this watch (their size, time or WAL header differ), or when
+ * BST_DB_WATCH_MAX_MS passed, which bounds staleness should two writes be
+ * indistinguishable. The caller serialises calls on one watch. */
+#define BST_DB_WATCH_MAX_MS 1000
+struct bst_db_watch {
+	int64_t checked_ms;
+	int64_t sig[6];
+};
+bool bst_db_maybe_changed(bst_db *db, struct bst_db_watch *w, int64_t now_ms);
+
 /* Applied migrations, for `platform show` and tests. */
 int bst_db_schema_version(bst_db *db);
 

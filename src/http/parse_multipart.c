@@ -250,10 +250,13 @@ static int emit(bst_multipart *m, const char *data, size_t len)
 static const char *keep(bst_multipart *m, const struct param *pm)
 {
 	char *dst = m->strs + m->slen;
-	size_t len;
+	size_t len = 0;
 	bool ok = param_value(pm, dst, sizeof m->strs - m->slen, &len);
 	assert(ok); /* decoded text is never longer than the header block */
-	(void)ok;
+	if (!ok) {
+		dst[0] = '\0';
+		len = 0;
+	}
 	m->slen += len + 1;
 	return dst;
 }

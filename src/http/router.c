@@ -1,6 +1,7 @@
 /* Route matching (see router.h). */
 #include "http/router.h"
 #include "http/request.h"
+#include "core/arena.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,4 +60,24 @@ const struct bst_route *bst_route_find(const char *method, const char *path,
 		return rt;
 	}
 	return NULL;
+}
+
+const char *bst_route_allowed(const char *path, bst_arena *arena)
+{
+	static const char *methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+	char scratch[512];
+	char out[64] = "";
+	for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) {
+		for (const struct bst_route *rt = bst_routes; rt->pattern; rt++) {
+			const char *tmp[BST_MAX_PATH_PARAMS];
+			if (strcmp(rt->method, methods[m]) != 0 ||
+			    !match(rt->pattern, path, tmp, scratch, sizeof scratch))
+				continue;
+			size_t n = strlen(out);
+			snprintf(out + n, sizeof out - n, "%s%s%s", n ? ", " : "", methods[m],
+				 m == 0 ? ", HEAD" : "");
+			break;
+		}
+	}
+	return bst_arena_strdup(arena, out);
 }

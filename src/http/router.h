@@ -41,4 +41,9 @@ const struct bst_route *bst_route_find(const char *method, const char *path,
 				       const char **params, char *scratch, size_t scratch_len,
 				       bool *other_method);
 
+/* "GET, HEAD, POST": the methods path accepts (for Allow headers), in the
+ * arena. */
+struct bst_arena;
+const char *bst_route_allowed(const char *path, struct bst_arena *arena);
+
 #endif

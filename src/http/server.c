@@ -156,6 +156,8 @@ static struct MHD_Daemon *start_one(struct bst_server *s, const char *listen, bo
 	struct MHD_OptionItem opts[16];
 	int n = 0;
 #define OPT(o, v, p) opts[n++] = (struct MHD_OptionItem){(o), (intptr_t)(v), (p)}
+	/* first, so that libmicrohttpd's warnings about later options reach it */
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &sa);
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, s->config->max_connections, NULL);
@@ -165,7 +167,6 @@ static struct MHD_Daemon *start_one(struct bst_server *s, const char *listen, bo
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->config->max_header, NULL);
 	OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, s);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
-	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL);
 	if (tls) {
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key);

@@ -165,11 +165,28 @@ cleanup:
 	return rc;
 }
 
+int bst_platform_settings(struct bst_platform *p, struct bst_settings *out, int64_t now_ms)
+{
+	int rc = 0;
+	pthread_mutex_lock(&p->settings_lock);
+	if (bst_db_maybe_changed(p->main, &p->settings_watch, now_ms)) {
+		if (bst_q_settings_get(p->main, &p->settings) != BST_QS_ONE_RESULT) {
+			p->settings_watch.checked_ms = 0; /* try again next time */
+			memset(p->settings_watch.sig, 0, sizeof p->settings_watch.sig);
+			rc = -1;
+		}
+	}
+	*out = p->settings;
+	pthread_mutex_unlock(&p->settings_lock);
+	return rc;
+}
+
 static struct bst_platform *platform_from_row(const struct bst_platform_row *row)
 {
 	struct bst_platform *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
+	pthread_mutex_init(&p->settings_lock, NULL);
 	p->id = row->id;
 	snprintf(p->slug, sizeof p->slug, "%.40s", row->slug);
 	snprintf(p->name, sizeof p->name, "%s", row->name);
@@ -206,6 +223,7 @@ void bst_platform_close(struct bst_platform *p)
 	bst_db_close(p->main);
 	bst_db_close(p->audit);
 	sodium_memzero(p->key, sizeof p->key);
+	pthread_mutex_destroy(&p->settings_lock);
 	free(p);
 }
 
@@ -219,6 +237,8 @@ struct host_entry {
 struct bst_registry {
 	struct bst_install *in;
 	pthread_rwlock_t lock;
+	pthread_mutex_t watch_lock;
+	struct bst_db_watch watch; /* control.db: skip the query when unchanged */
 	int64_t generation;
 	struct bst_platform **platforms; /* never shrinks while serving */
 	size_t n_platforms;
@@ -234,6 +254,7 @@ bst_registry *bst_registry_new(struct bst_install *in)
 	r->in = in;
 	r->generation = -1;
 	pthread_rwlock_init(&r->lock, NULL);
+	pthread_mutex_init(&r->watch_lock, NULL);
 	bst_registry_refresh(r);
 	return r;
 }
@@ -254,6 +275,7 @@ void bst_registry_free(bst_registry *r)
 	free(r->platforms);
 	free_hosts(r->hosts, r->n_hosts);
 	pthread_rwlock_destroy(&r->lock);
+	pthread_mutex_destroy(&r->watch_lock);
 	free(r);
 }
 
@@ -328,6 +350,11 @@ static void on_host(void *cls, const char *host, int64_t platform_id)
 
 void bst_registry_refresh(bst_registry *r)
 {
+	pthread_mutex_lock(&r->watch_lock);
+	bool maybe = bst_db_maybe_changed(r->in->control, &r->watch, bst_now_ms());
+	pthread_mutex_unlock(&r->watch_lock);
+	if (!maybe)
+		return;
 	int64_t gen = bst_q_generation(r->in->control);
 	pthread_rwlock_rdlock(&r->lock);
 	bool same = gen == r->generation;

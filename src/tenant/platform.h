@@ -7,12 +7,14 @@
  * thread-safe; a bst_platform stays valid until the registry is freed. */
 #ifndef BST_TENANT_PLATFORM_H
 #define BST_TENANT_PLATFORM_H
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/crypto.h"
+#include "db/queries.h"
 #include "db/store.h"
 #include "tenant/install.h"
 
@@ -28,7 +30,15 @@ struct bst_platform {
 	bst_db *main;
 	bst_db *audit;
 	uint8_t key[BST_KEY_BYTES];
+	/* settings cache (bst_platform_settings) */
+	pthread_mutex_t settings_lock;
+	struct bst_db_watch settings_watch;
+	struct bst_settings settings;
 };
+
+/* The platform's settings, from a cache refreshed when main.db changed
+ * (see bst_db_maybe_changed). Returns 0, or -1 when they cannot be read. */
+int bst_platform_settings(struct bst_platform *p, struct bst_settings *out, int64_t now_ms);
 
 /* Lower-cases, drops the port and a trailing dot; refuses anything that is
  * not a DNS name or an IP literal. Returns 0 or -1. */

@@ -210,7 +210,8 @@ static void save(struct bst_req *r)
 	const char *domains = bst_req_arg(r, "registration_domains");
 	if (!parse_domains(domains, next.registration_domains, sizeof next.registration_domains)) {
 		/* shown back as typed, to be corrected */
-		snprintf(next.registration_domains, sizeof next.registration_domains, "%s", domains);
+		snprintf(next.registration_domains, sizeof next.registration_domains, "%s",
+			 domains);
 		error = _("The allowed domains must be domain names such as example.org, "
 			  "separated by commas.");
 	}

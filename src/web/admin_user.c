@@ -175,7 +175,8 @@ void bst_page_admin_user(struct bst_req *r)
 		return;
 	}
 	if (!mailed) {
-		bst_reply_redirect(r, bst_arena_printf(r->arena, "/admin/users/%lld?notice=saved", id));
+		bst_reply_redirect(r, bst_arena_printf(r->arena, "/admin/users/%lld?notice=saved",
+						       id));
 		return;
 	}
 	bst_buf msg;

@@ -167,8 +167,8 @@ static void create(struct bst_req *r)
 	/* the link reaches the invitee by mail only (or the server log) */
 	memset(link, 0, sizeof link);
 	if (st != BST_ACC_OK) {
-		render(r, bst_account_http_status(st), "error", _(bst_account_text(st)), email, name,
-		       role);
+		render(r, bst_account_http_status(st), "error", _(bst_account_text(st)), email,
+		       name, role);
 		return;
 	}
 	bst_buf msg;

@@ -63,7 +63,8 @@ static void row(void *cls, const struct bst_session_row *s)
 	bst_buf *b = l->b;
 	bool current = s->id == r->ctx.session_id;
 	char when[64];
-	bst_buf_puts(b, current ? "<tr class=\"current\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
+	bst_buf_puts(b, current ? "<tr class=\"current\"><th scope=\"row\">"
+				: "<tr><th scope=\"row\">");
 	device(b, s->user_agent);
 	if (current)
 		bst_buf_printf(b, " <strong>(%s)</strong>", _("this session"));
@@ -150,7 +151,10 @@ void bst_page_sessions(struct bst_req *r)
 	}
 	if (id == c->session_id) {
 		/* ending the session in use is signing out */
-		bst_session_end(c);
+		if (bst_session_end(c) != 0) {
+			bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
+			return;
+		}
 		bst_page_session_cookie(r, NULL);
 		bst_reply_redirect(r, "/login?notice=signed-out");
 		return;

@@ -163,5 +163,6 @@ void bst_page_settings(struct bst_req *r)
 		change_password(r);
 		return;
 	}
-	bst_reply_error(r, 400, "bad_action", _("This form asks for an action that does not exist."));
+	bst_reply_error(r, 400, "bad_action",
+			_("This form asks for an action that does not exist."));
 }

@@ -54,6 +54,7 @@ static void row(void *cls, const struct bst_token_row *t)
 	} else {
 		char action[64];
 		snprintf(action, sizeof action, "/settings/tokens/%lld/revoke", (long long)t->id);
+		bst_html_txt(b, _("Active"));
 		bst_form_begin(r, b, action);
 		bst_buf_printf(b, "<button type=\"submit\">%s</button></form>", _("Revoke"));
 	}

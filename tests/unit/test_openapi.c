@@ -153,7 +153,8 @@ static void test_openapi_describes_no_route_that_does_not_exist(void **state)
 		for (const struct bst_route *r = bst_routes; r->pattern && !found; r++) {
 			char m[16];
 			lower(r->method, m);
-			found = strcmp(r->pattern, d.ops[k].path) == 0 && strcmp(m, d.ops[k].method) == 0;
+			found = strcmp(r->pattern, d.ops[k].path) == 0 &&
+				strcmp(m, d.ops[k].method) == 0;
 		}
 		if (!found) {
 			print_error("docs/openapi.yaml describes %s %s, which is not a route\n",

@@ -157,8 +157,9 @@ export class Client {
 		return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
 	}
 
-	// A raw request. opts: headers, body (string or Buffer), cookies (false to
-	// send none). Returns {status, headers, body, setCookies, json(), location}.
+	// A raw request. opts: headers, body (string or Buffer), cookies (false:
+	// send none), jar (false: do not store what Set-Cookie says).
+	// Returns {status, headers, body, setCookies, location, json()}.
 	request(method, path, opts = {}) {
 		// English messages whatever the platform's default language, so that
 		// assertions on texts do not depend on the catalogues built
