@@ -35,7 +35,7 @@ void bst_api_sessions(struct bst_req *r)
 {
 	struct bst_ctx *c = &r->ctx;
 	struct list l = {json_array(), c->session_id, 0, false};
-	if (bst_q_session_list(c->platform->main, c->user.id, each, &l) < 0) {
+	if (bst_session_list(c, each, &l) < 0) {
 		json_decref(l.items);
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 		return;
@@ -51,7 +51,7 @@ void bst_api_session(struct bst_req *r)
 	struct list l = {NULL, c->session_id, id, false};
 	/* only the caller's own live sessions can be named */
 	if (r->params[0][0] && !*end && id > 0 &&
-	    bst_q_session_list(c->platform->main, c->user.id, each, &l) < 0) {
+	    bst_session_list(c, each, &l) < 0) {
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 		return;
 	}

@@ -53,8 +53,6 @@ static void create(struct bst_req *r)
 	char link[BST_LINK_MAX];
 	enum bst_account_status st =
 		bst_account_create(c, email, bst_req_arg(r, "name"), role ? role : "member", link);
-	/* the invitation is written in the invitee's language: come back */
-	bst_i18n_use(r->lang);
 	memset(link, 0, sizeof link); /* it goes by mail only */
 	if (st != BST_ACC_OK) {
 		bst_reply_error(r, bst_account_http_status(st), bst_account_code(st),

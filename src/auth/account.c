@@ -31,6 +31,9 @@ static const struct {
 	[BST_ACC_DOMAIN] = {"registration_domain", N_("Registration on this platform is open only to some e-mail domains, and this address is not in one of them."), 403},
 	[BST_ACC_WEAK_PASSWORD] = {"password_policy", N_("This password does not meet the policy."), 400},
 	[BST_ACC_WRONG_PASSWORD] = {"wrong_password", N_("The current password is not correct."), 403},
+	[BST_ACC_INVALID_LANG] = {"lang_invalid", N_("Choose French, English or the platform's default language."), 400},
+	[BST_ACC_INVALID_SCOPE] = {"scope_invalid", N_("The scope must be read or read-write."), 400},
+	[BST_ACC_INVALID_TOKEN] = {"token_invalid", N_("Give the token a name of 1 to 100 characters and an expiry of at most 3650 days."), 400},
 	[BST_ACC_ERROR] = {"internal", N_("Something went wrong on our side; nothing was changed. Please try again."), 500},
 };
 
@@ -123,6 +126,8 @@ static enum bst_account_status make_link(struct bst_ctx *ctx, int64_t user_id,
 static void mail_link(struct bst_ctx *ctx, const struct bst_user_row *u, const char *purpose,
 		      const char *link)
 {
+	/* the mail speaks the recipient's language; the page goes on in ours */
+	const char *page_lang = bst_i18n_current();
 	bst_i18n_use(u->lang[0] ? u->lang : ctx->settings.default_lang);
 	bst_buf body;
 	bst_buf_init(&body);
@@ -138,6 +143,7 @@ static void mail_link(struct bst_ctx *ctx, const struct bst_user_row *u, const c
 	}
 	bst_mail_enqueue(ctx, u->email, subject, bst_buf_str(&body));
 	bst_buf_free(&body);
+	bst_i18n_use(page_lang);
 }
 
 enum bst_account_status bst_account_create(struct bst_ctx *ctx, const char *email,
@@ -451,7 +457,7 @@ enum bst_account_status bst_account_set_lang(struct bst_ctx *ctx, const char *la
 	if (ctx->actor != BST_ACTOR_USER)
 		return BST_ACC_FORBIDDEN;
 	if (lang && lang[0] && strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0)
-		return BST_ACC_INVALID_NAME;
+		return BST_ACC_INVALID_LANG;
 	if (bst_q_user_set_lang(ctx->platform->main, ctx->user.id, lang && lang[0] ? lang : NULL,
 				ctx->now) < 0)
 		return BST_ACC_ERROR;

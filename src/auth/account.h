@@ -26,6 +26,9 @@ enum bst_account_status {
 	BST_ACC_DOMAIN,          /* registration is open to other domains only */
 	BST_ACC_WEAK_PASSWORD,   /* see *detail */
 	BST_ACC_WRONG_PASSWORD,
+	BST_ACC_INVALID_LANG,
+	BST_ACC_INVALID_SCOPE,   /* a token scope other than read or read-write */
+	BST_ACC_INVALID_TOKEN,   /* a token name (1..100 bytes) or expiry out of range */
 	BST_ACC_ERROR,           /* the store failed */
 };
 

@@ -105,3 +105,27 @@ int bst_session_end_other(struct bst_ctx *ctx, int64_t session_id)
 			 ctx->user.email, d);
 	return 0;
 }
+
+struct live_filter {
+	struct bst_ctx *ctx;
+	void (*fn)(void *cls, const struct bst_session_row *s);
+	void *cls;
+};
+
+static void only_live(void *cls, const struct bst_session_row *s)
+{
+	struct live_filter *f = cls;
+	const struct bst_ctx *ctx = f->ctx;
+	if (ctx->now - s->last_seen_ms > ctx->settings.idle_timeout_s * 1000 ||
+	    ctx->now - s->created_ms > ctx->settings.absolute_timeout_s * 1000 ||
+	    (s->mfa_pending && ctx->now - s->created_ms > BST_MFA_PENDING_TTL_MS))
+		return;
+	f->fn(f->cls, s);
+}
+
+enum bst_qs bst_session_list(struct bst_ctx *ctx,
+			     void (*fn)(void *cls, const struct bst_session_row *s), void *cls)
+{
+	struct live_filter f = {ctx, fn, cls};
+	return bst_q_session_list(ctx->platform->main, ctx->user.id, only_live, &f);
+}

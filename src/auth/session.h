@@ -42,6 +42,10 @@ int bst_session_rotate(struct bst_ctx *ctx, bool mfa_pending, bool reauth,
 int bst_session_end(struct bst_ctx *ctx);
 /* Ends one of ctx's user's sessions, or all but the current (id 0). */
 int bst_session_end_other(struct bst_ctx *ctx, int64_t session_id);
+/* ctx's user's live sessions, newest first: those past the platform's
+ * idle or absolute limit are left out (they end at their next use). */
+enum bst_qs bst_session_list(struct bst_ctx *ctx,
+			     void (*fn)(void *cls, const struct bst_session_row *s), void *cls);
 void bst_token_hash_hex(const char *token, char hash_hex[BST_HASH_HEX]);
 
 #endif

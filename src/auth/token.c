@@ -20,10 +20,10 @@ enum bst_account_status bst_pat_create(struct bst_ctx *ctx, int64_t user_id, con
 	if (!bst_authz_write(ctx))
 		return BST_ACC_FORBIDDEN;
 	if (!scope || (strcmp(scope, "read") != 0 && strcmp(scope, "read-write") != 0))
-		return BST_ACC_INVALID_ROLE;
+		return BST_ACC_INVALID_SCOPE;
 	if (!name || !name[0] || strlen(name) > 100 || expires_days < 0 ||
 	    expires_days > BST_PAT_MAX_DAYS)
-		return BST_ACC_INVALID_NAME;
+		return BST_ACC_INVALID_TOKEN;
 	struct bst_user_row u;
 	if (bst_q_user_by_id(ctx->platform->main, user_id, &u) != BST_QS_ONE_RESULT)
 		return BST_ACC_NOT_FOUND;

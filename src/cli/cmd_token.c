@@ -95,7 +95,7 @@ int bst_cmd_token(int argc, char **argv)
 		st = bst_pat_create(&c.ctx, u.id, name, scope, days, tok, &tid);
 		if (st == BST_ACC_OK)
 			printf("%s\n", tok);
-		else if (st == BST_ACC_INVALID_ROLE)
+		else if (st == BST_ACC_INVALID_SCOPE)
 			st = BST_ACC_OK, rc = BST_EXIT_USAGE,
 			bst_cli_error("--scope must be read or read-write");
 	} else if (strcmp(verb, "list") == 0) {

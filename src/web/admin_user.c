@@ -131,8 +131,6 @@ static enum bst_account_status act(struct bst_req *r, const char *action, int64_
 	/* reset-password */
 	char link[BST_LINK_MAX];
 	enum bst_account_status st = bst_account_reset_link(c, id, link);
-	/* the mail is written in the person's language: come back to ours */
-	bst_i18n_use(r->lang);
 	memset(link, 0, sizeof link); /* it goes by mail only */
 	*mailed = st == BST_ACC_OK;
 	return st;

@@ -162,8 +162,6 @@ static void create(struct bst_req *r)
 	char link[BST_LINK_MAX];
 	enum bst_account_status st =
 		bst_account_create(c, email, name, role ? role : "member", link);
-	/* the invitation mail is written in the invitee's language: come back */
-	bst_i18n_use(r->lang);
 	/* the link reaches the invitee by mail only (or the server log) */
 	memset(link, 0, sizeof link);
 	if (st != BST_ACC_OK) {

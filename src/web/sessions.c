@@ -104,7 +104,7 @@ static void render(struct bst_req *r)
 		       _("Active sessions"), _("Device"), _("Address"), _("Signed in"),
 		       _("Last seen"), _("Action"));
 	struct list l = {r, &b, 0, 0};
-	if (bst_q_session_list(r->ctx.platform->main, r->ctx.user.id, row, &l) < 0) {
+	if (bst_session_list(&r->ctx, row, &l) < 0) {
 		bst_buf_free(&b);
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 		return;

@@ -148,11 +148,7 @@ void bst_page_settings(struct bst_req *r)
 	if (action && strcmp(action, "lang") == 0) {
 		enum bst_account_status st = bst_account_set_lang(&r->ctx, bst_req_arg(r, "lang"));
 		if (st != BST_ACC_OK) {
-			render(r, st == BST_ACC_INVALID_NAME ? 400 : bst_account_http_status(st),
-			       "error",
-			       st == BST_ACC_INVALID_NAME ? _("Choose French, English or the "
-							      "platform's default.")
-							  : _(bst_account_text(st)));
+			render(r, bst_account_http_status(st), "error", _(bst_account_text(st)));
 			return;
 		}
 		/* the next page is drawn in the new language */
