@@ -506,6 +506,7 @@ enum bst_account_status bst_settings_update(struct bst_ctx *ctx,
 #undef DIFF_S
 #undef DIFF_I
 	bst_audit_record(ctx, "settings.change", "platform", d);
+	bst_platform_settings_changed(ctx->platform);
 	ctx->settings = *next;
 	return BST_ACC_OK;
 }

@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ struct conn {
 };
 
 struct bst_db {
+	uint64_t serial; /* unique per open, never reused: keys thread caches */
 	char *path;
 	enum bst_db_kind kind;
 	pthread_mutex_t lock;
@@ -45,6 +47,17 @@ struct bst_db {
 struct bst_row {
 	sqlite3_stmt *stmt;
 };
+
+/* Each thread keeps the connections it used last, so that the common case
+ * (a server thread running one query after another) takes no lock. A
+ * parked connection belongs to the pool (it is in db->all) but is off the
+ * free list; a closed database's serial never matches again. */
+#define THREAD_CACHE 8
+static _Atomic uint64_t next_serial = 1;
+static __thread struct {
+	uint64_t serial;
+	struct conn *c;
+} parked[THREAD_CACHE];
 
 static __thread bst_db *tx_db;
 static __thread struct conn *tx_conn;
@@ -99,6 +112,11 @@ static void conn_close(struct conn *c)
 
 static struct conn *acquire(bst_db *db)
 {
+	for (int i = 0; i < THREAD_CACHE; i++)
+		if (parked[i].serial == db->serial) {
+			parked[i].serial = 0;
+			return parked[i].c;
+		}
 	pthread_mutex_lock(&db->lock);
 	while (!db->free_list && db->n_conns >= POOL_MAX)
 		pthread_cond_wait(&db->freed, &db->lock);
@@ -117,6 +135,12 @@ static struct conn *acquire(bst_db *db)
 
 static void release(bst_db *db, struct conn *c)
 {
+	for (int i = 0; i < THREAD_CACHE; i++)
+		if (parked[i].serial == 0) {
+			parked[i].serial = db->serial;
+			parked[i].c = c;
+			return;
+		}
 	pthread_mutex_lock(&db->lock);
 	c->next_free = db->free_list;
 	db->free_list = c;
@@ -327,10 +351,21 @@ int bst_db_exec_script(bst_db *db, const char *script, char *err, size_t errlen)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	/* Memory statistics take a global mutex on every allocation: with
+	 * several server threads it is the most contended lock of all. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int bst_db_open(const char *path, enum bst_db_kind kind, bst_db **out, char *err,
 		size_t errlen)
 {
 	*out = NULL;
+	pthread_once(&sqlite_once, sqlite_setup);
 	bst_db *db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
@@ -338,6 +373,7 @@ int bst_db_open(const char *path, enum bst_db_kind kind, bst_db **out, char *err
 		return -1;
 	}
 	db->kind = kind;
+	db->serial = atomic_fetch_add(&next_serial, 1);
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
 	struct conn *c = acquire(db);
@@ -359,6 +395,9 @@ void bst_db_close(bst_db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < THREAD_CACHE; i++)
+		if (parked[i].serial == db->serial)
+			parked[i].serial = 0;
 	for (unsigned i = 0; i < db->n_conns; i++)
 		conn_close(db->all[i]);
 	pthread_mutex_destroy(&db->lock);
@@ -367,35 +406,70 @@ void bst_db_close(bst_db *db)
 	free(db);
 }
 
-bool bst_db_maybe_changed(bst_db *db, struct bst_db_watch *w, int64_t now_ms)
+void bst_db_watch_init(struct bst_db_watch *w)
 {
-	int64_t sig[6] = {0};
+	memset(w->sig, 0, sizeof w->sig);
+	w->checked_ms = 0;
+	atomic_store(&w->looked_ms, INT64_MIN / 2);
+	pthread_mutex_init(&w->lock, NULL);
+}
+
+void bst_db_watch_destroy(struct bst_db_watch *w)
+{
+	pthread_mutex_destroy(&w->lock);
+}
+
+void bst_db_watch_reset(struct bst_db_watch *w)
+{
+	pthread_mutex_lock(&w->lock);
+	memset(w->sig, 0, sizeof w->sig);
+	w->checked_ms = 0;
+	atomic_store(&w->looked_ms, INT64_MIN / 2);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void file_signature(const char *path, int64_t sig[6])
+{
 	struct stat st;
 	char wal[600];
-	if (stat(db->path, &st) == 0) {
+	memset(sig, 0, 6 * sizeof *sig);
+	if (stat(path, &st) == 0) {
 		sig[0] = (int64_t)st.st_size;
 		sig[1] = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	}
-	snprintf(wal, sizeof wal, "%s-wal", db->path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
 	int fd = open(wal, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (fstat(fd, &st) == 0) {
-			sig[2] = (int64_t)st.st_size;
-			sig[3] = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		}
-		/* salts and checkpoint sequence: they change when the WAL restarts */
-		unsigned char hdr[32];
-		if (pread(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr) {
-			memcpy(&sig[4], hdr + 8, 8);
-			memcpy(&sig[5], hdr + 16, 8);
-		}
-		close(fd);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		sig[2] = (int64_t)st.st_size;
+		sig[3] = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	}
+	/* salts and checkpoint sequence: they change when the WAL restarts */
+	unsigned char hdr[32];
+	if (pread(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr) {
+		memcpy(&sig[4], hdr + 8, 8);
+		memcpy(&sig[5], hdr + 16, 8);
+	}
+	close(fd);
+}
+
+bool bst_db_maybe_changed(bst_db *db, struct bst_db_watch *w, int64_t now_ms)
+{
+	int64_t looked = atomic_load_explicit(&w->looked_ms, memory_order_acquire);
+	if (now_ms - looked < BST_DB_WATCH_MIN_MS && now_ms >= looked)
+		return false;
+	if (pthread_mutex_trylock(&w->lock) != 0)
+		return false; /* another thread is looking right now */
+	int64_t sig[6];
+	file_signature(db->path, sig);
 	bool changed = memcmp(sig, w->sig, sizeof sig) != 0 ||
 		       now_ms - w->checked_ms >= BST_DB_WATCH_MAX_MS || now_ms < w->checked_ms;
 	if (changed) {
 		memcpy(w->sig, sig, sizeof sig);
 		w->checked_ms = now_ms;
 	}
+	atomic_store_explicit(&w->looked_ms, now_ms, memory_order_release);
+	pthread_mutex_unlock(&w->lock);
 	return changed;
 }

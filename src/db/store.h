@@ -8,6 +8,8 @@
  * a transaction stays on its thread. */
 #ifndef BST_DB_STORE_H
 #define BST_DB_STORE_H
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,15 +81,25 @@ typedef enum bst_qs (*bst_txn_fn)(bst_db *db, void *cls);
 enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls);
 
 /* Cheap change detection for caches of rarely-changing rows (platform
- * list, settings): true when the database files changed since the last
- * call with this watch (their size, time or WAL header differ), or when
+ * list, settings). Within BST_DB_WATCH_MIN_MS of the last look it answers
+ * false at the cost of one atomic read: a change made by another process
+ * (the CLI) shows within that delay. After it, true when the database
+ * files changed (size, time or WAL header differ), or when
  * BST_DB_WATCH_MAX_MS passed, which bounds staleness should two writes be
- * indistinguishable. The caller serialises calls on one watch. */
+ * indistinguishable. Thread-safe. Changes made by this process invalidate
+ * their cache explicitly (bst_db_watch_reset). */
+#define BST_DB_WATCH_MIN_MS 50
 #define BST_DB_WATCH_MAX_MS 1000
 struct bst_db_watch {
-	int64_t checked_ms;
+	_Atomic int64_t looked_ms;  /* last signature check */
+	int64_t checked_ms;         /* last time the caller re-read */
 	int64_t sig[6];
+	pthread_mutex_t lock;
 };
+void bst_db_watch_init(struct bst_db_watch *w);
+void bst_db_watch_destroy(struct bst_db_watch *w);
+/* The next bst_db_maybe_changed answers true. */
+void bst_db_watch_reset(struct bst_db_watch *w);
 bool bst_db_maybe_changed(bst_db *db, struct bst_db_watch *w, int64_t now_ms);
 
 /* Applied migrations, for `platform show` and tests. */

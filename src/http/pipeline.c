@@ -260,7 +260,7 @@ void bst_pipeline_run(struct bst_req *r)
 
 	/* Host → platform: unknown hosts get 421, never a default platform */
 	const char *host = bst_req_header(r, "Host");
-	bst_registry_refresh(s->registry);
+	bst_registry_poll(s->registry);
 	if (!host || bst_host_normalize(host, r->host, sizeof r->host) != 0 ||
 	    !(c->platform = bst_registry_resolve(s->registry, r->host))) {
 		static const char msg[] =

@@ -167,18 +167,27 @@ cleanup:
 
 int bst_platform_settings(struct bst_platform *p, struct bst_settings *out, int64_t now_ms)
 {
-	int rc = 0;
-	pthread_mutex_lock(&p->settings_lock);
-	if (bst_db_maybe_changed(p->main, &p->settings_watch, now_ms)) {
-		if (bst_q_settings_get(p->main, &p->settings) != BST_QS_ONE_RESULT) {
-			p->settings_watch.checked_ms = 0; /* try again next time */
-			memset(p->settings_watch.sig, 0, sizeof p->settings_watch.sig);
-			rc = -1;
+	if (bst_db_maybe_changed(p->main, &p->settings_watch, now_ms) ||
+	    !atomic_load(&p->settings_valid)) {
+		struct bst_settings fresh;
+		if (bst_q_settings_get(p->main, &fresh) != BST_QS_ONE_RESULT) {
+			bst_db_watch_reset(&p->settings_watch);
+			return -1;
 		}
+		pthread_rwlock_wrlock(&p->settings_lock);
+		p->settings = fresh;
+		atomic_store(&p->settings_valid, true);
+		pthread_rwlock_unlock(&p->settings_lock);
 	}
+	pthread_rwlock_rdlock(&p->settings_lock);
 	*out = p->settings;
-	pthread_mutex_unlock(&p->settings_lock);
-	return rc;
+	pthread_rwlock_unlock(&p->settings_lock);
+	return 0;
+}
+
+void bst_platform_settings_changed(struct bst_platform *p)
+{
+	atomic_store(&p->settings_valid, false);
 }
 
 static struct bst_platform *platform_from_row(const struct bst_platform_row *row)
@@ -186,7 +195,8 @@ static struct bst_platform *platform_from_row(const struct bst_platform_row *row
 	struct bst_platform *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
-	pthread_mutex_init(&p->settings_lock, NULL);
+	pthread_rwlock_init(&p->settings_lock, NULL);
+	bst_db_watch_init(&p->settings_watch);
 	p->id = row->id;
 	snprintf(p->slug, sizeof p->slug, "%.40s", row->slug);
 	snprintf(p->name, sizeof p->name, "%s", row->name);
@@ -223,7 +233,8 @@ void bst_platform_close(struct bst_platform *p)
 	bst_db_close(p->main);
 	bst_db_close(p->audit);
 	sodium_memzero(p->key, sizeof p->key);
-	pthread_mutex_destroy(&p->settings_lock);
+	pthread_rwlock_destroy(&p->settings_lock);
+	bst_db_watch_destroy(&p->settings_watch);
 	free(p);
 }
 
@@ -237,7 +248,6 @@ struct host_entry {
 struct bst_registry {
 	struct bst_install *in;
 	pthread_rwlock_t lock;
-	pthread_mutex_t watch_lock;
 	struct bst_db_watch watch; /* control.db: skip the query when unchanged */
 	int64_t generation;
 	struct bst_platform **platforms; /* never shrinks while serving */
@@ -254,7 +264,7 @@ bst_registry *bst_registry_new(struct bst_install *in)
 	r->in = in;
 	r->generation = -1;
 	pthread_rwlock_init(&r->lock, NULL);
-	pthread_mutex_init(&r->watch_lock, NULL);
+	bst_db_watch_init(&r->watch);
 	bst_registry_refresh(r);
 	return r;
 }
@@ -275,7 +285,7 @@ void bst_registry_free(bst_registry *r)
 	free(r->platforms);
 	free_hosts(r->hosts, r->n_hosts);
 	pthread_rwlock_destroy(&r->lock);
-	pthread_mutex_destroy(&r->watch_lock);
+	bst_db_watch_destroy(&r->watch);
 	free(r);
 }
 
@@ -348,13 +358,14 @@ static void on_host(void *cls, const char *host, int64_t platform_id)
 	rl->hosts[rl->n_hosts++] = (struct host_entry){copy, p};
 }
 
+void bst_registry_poll(bst_registry *r)
+{
+	if (bst_db_maybe_changed(r->in->control, &r->watch, bst_now_ms()))
+		bst_registry_refresh(r);
+}
+
 void bst_registry_refresh(bst_registry *r)
 {
-	pthread_mutex_lock(&r->watch_lock);
-	bool maybe = bst_db_maybe_changed(r->in->control, &r->watch, bst_now_ms());
-	pthread_mutex_unlock(&r->watch_lock);
-	if (!maybe)
-		return;
 	int64_t gen = bst_q_generation(r->in->control);
 	pthread_rwlock_rdlock(&r->lock);
 	bool same = gen == r->generation;

@@ -31,14 +31,17 @@ struct bst_platform {
 	bst_db *audit;
 	uint8_t key[BST_KEY_BYTES];
 	/* settings cache (bst_platform_settings) */
-	pthread_mutex_t settings_lock;
+	pthread_rwlock_t settings_lock;
 	struct bst_db_watch settings_watch;
 	struct bst_settings settings;
+	atomic_bool settings_valid;
 };
 
 /* The platform's settings, from a cache refreshed when main.db changed
  * (see bst_db_maybe_changed). Returns 0, or -1 when they cannot be read. */
 int bst_platform_settings(struct bst_platform *p, struct bst_settings *out, int64_t now_ms);
+/* After this process changed the settings: the next read goes to main.db. */
+void bst_platform_settings_changed(struct bst_platform *p);
 
 /* Lower-cases, drops the port and a trailing dot; refuses anything that is
  * not a DNS name or an IP literal. Returns 0 or -1. */
@@ -59,8 +62,11 @@ typedef struct bst_registry bst_registry;
 bst_registry *bst_registry_new(struct bst_install *in);
 void bst_registry_free(bst_registry *r);
 /* Reloads platforms and hosts if the control database changed since the
- * last call. Cheap when nothing changed (one indexed read). */
+ * last call (one indexed read when nothing changed). */
 void bst_registry_refresh(bst_registry *r);
+/* The same, for every request: looks at the database at most every
+ * BST_DB_WATCH_MIN_MS, so changes made by the CLI show within that delay. */
+void bst_registry_poll(bst_registry *r);
 /* The platform serving host (already normalised), or NULL. */
 struct bst_platform *bst_registry_resolve(bst_registry *r, const char *host);
 /* Calls fn for every open platform (scheduler jobs, shutdown flushes). */

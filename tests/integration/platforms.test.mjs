@@ -4,7 +4,7 @@
 // down for maintenance while the others, and the server, keep running.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Bastide, Client } from './lib/bastide.mjs';
+import { Bastide, Client, waitForCliChange } from './lib/bastide.mjs';
 
 const b = new Bastide('platforms');
 let demo;
@@ -61,6 +61,7 @@ test('platform suspend: acme answers 503 (maintenance page, API JSON) on every h
 	assert.equal((await demoClient.login(demo.email, demo.password)).status, 303);
 	const r = await b.cli('platform', 'suspend', 'acme');
 	assert.match(r.stdout, /suspended/);
+	await waitForCliChange();
 	for (const host of ['acme.localhost', 'acme.example.net']) {
 		const page = await b.client(host).get('/login');
 		assert.equal(page.status, 503, host);
@@ -83,6 +84,7 @@ test('platform resume: acme answers normally again, without a restart', async ()
 	const starts = b.starts;
 	const r = await b.cli('platform', 'resume', 'acme');
 	assert.match(r.stdout, /resumed/);
+	await waitForCliChange();
 	const page = await b.client('acme.localhost').get('/login');
 	assert.equal(page.status, 200);
 	assert.match(title(page.body), /ACME Corp/);

@@ -568,6 +568,13 @@ export function assertNoSanitizerReport(text, what) {
 /* Common flows                                                        */
 
 // Activates an account through its link with password. Asserts the 303.
+// A running server notices changes made by the CLI (platform suspend,
+// resume...) within 50 ms (BST_DB_WATCH_MIN_MS): wait that long, once.
+export const CLI_CHANGE_DELAY_MS = 50;
+export function waitForCliChange() {
+	return sleep(CLI_CHANGE_DELAY_MS + 20);
+}
+
 export async function activate(client, link, password) {
 	const page = await client.get(link);
 	assert.equal(page.status, 200, `GET ${link}: ${page.status}`);
