@@ -27,14 +27,11 @@ int bst_cmd_demo(int argc, char **argv)
 	struct bst_cli c;
 	bst_cli_init(&c);
 	int o;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (o == 'h') {
-			fputs(usage, stdout);
-			return BST_EXIT_OK;
-		}
-		if (!bst_cli_common_opt(&c, o, optarg))
-			return bst_cli_usage(usage);
-	}
+	o = bst_cli_next_opt(&c, argc, argv, opts, usage);
+	if (o > 0)
+		return bst_cli_usage(usage); /* no options of its own */
+	if (o != BST_CLI_OPTS_DONE)
+		return bst_cli_opts_exit(o);
 	if (optind != argc)
 		return bst_cli_usage(usage);
 	if (bst_cli_open(&c) != 0)

@@ -130,11 +130,8 @@ int bst_cmd_platform(int argc, char **argv)
 	size_t n_hosts = 0;
 	const char *name = NULL, *email = NULL, *admin_name = NULL, *lang = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
-		case 'h':
-			fputs(usage, stdout);
-			return BST_EXIT_OK;
 		case 'H':
 			if (n_hosts == BST_MAX_HOSTS) {
 				bst_cli_error("at most %d host names", BST_MAX_HOSTS);
@@ -147,10 +144,11 @@ int bst_cmd_platform(int argc, char **argv)
 		case 'a': admin_name = optarg; break;
 		case 'L': lang = optarg; break;
 		default:
-			if (!bst_cli_common_opt(&c, o, optarg))
-				return bst_cli_usage(usage);
+			return bst_cli_usage(usage);
 		}
 	}
+	if (o != BST_CLI_OPTS_DONE)
+		return bst_cli_opts_exit(o);
 	const char *verb = optind < argc ? argv[optind] : NULL;
 	const char *slug = optind + 1 < argc ? argv[optind + 1] : NULL;
 	int rc;

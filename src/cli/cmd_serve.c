@@ -25,16 +25,13 @@ int bst_cmd_serve(int argc, char **argv)
 	bst_cli_init(&c);
 	const char *listen = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (o == 'h') {
-			fputs(usage, stdout);
-			return BST_EXIT_OK;
-		}
-		if (o == 'l')
-			listen = optarg;
-		else if (!bst_cli_common_opt(&c, o, optarg))
+	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
+		if (o != 'l')
 			return bst_cli_usage(usage);
+		listen = optarg;
 	}
+	if (o != BST_CLI_OPTS_DONE)
+		return bst_cli_opts_exit(o);
 	if (optind != argc)
 		return bst_cli_usage(usage);
 	if (bst_cli_open(&c) != 0)

@@ -44,11 +44,8 @@ int bst_cmd_token(int argc, char **argv)
 	long long days = 0, id = 0;
 	int o;
 	char *end;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
-		case 'h':
-			fputs(usage, stdout);
-			return BST_EXIT_OK;
 		case 'p': slug = optarg; break;
 		case 'e': email = optarg; break;
 		case 's': scope = optarg; break;
@@ -69,10 +66,11 @@ int bst_cmd_token(int argc, char **argv)
 			}
 			break;
 		default:
-			if (!bst_cli_common_opt(&c, o, optarg))
-				return bst_cli_usage(usage);
+			return bst_cli_usage(usage);
 		}
 	}
+	if (o != BST_CLI_OPTS_DONE)
+		return bst_cli_opts_exit(o);
 	if (optind + 1 != argc || !slug)
 		return bst_cli_usage(usage);
 	const char *verb = argv[optind];

@@ -50,21 +50,19 @@ int bst_cmd_user(int argc, char **argv)
 	bst_cli_init(&c);
 	const char *slug = NULL, *email = NULL, *name = NULL, *role = "member", *search = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
-		case 'h':
-			fputs(usage, stdout);
-			return BST_EXIT_OK;
 		case 'p': slug = optarg; break;
 		case 'e': email = optarg; break;
 		case 'n': name = optarg; break;
 		case 'r': role = optarg; break;
 		case 's': search = optarg; break;
 		default:
-			if (!bst_cli_common_opt(&c, o, optarg))
-				return bst_cli_usage(usage);
+			return bst_cli_usage(usage);
 		}
 	}
+	if (o != BST_CLI_OPTS_DONE)
+		return bst_cli_opts_exit(o);
 	if (optind + 1 != argc || !slug)
 		return bst_cli_usage(usage);
 	const char *verb = argv[optind];

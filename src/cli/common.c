@@ -18,18 +18,36 @@ void bst_cli_init(struct bst_cli *c)
 	bst_config_defaults(&c->cfg);
 }
 
-bool bst_cli_common_opt(struct bst_cli *c, int opt, const char *arg)
+int bst_cli_next_opt(struct bst_cli *c, int argc, char **argv, const struct option *opts,
+		     const char *usage)
 {
-	switch (opt) {
-	case 'D':
-		c->data = arg;
-		return true;
-	case 'C':
-		c->config = arg;
-		return true;
-	default:
-		return false;
+	for (;;) {
+		int o = getopt_long(argc, argv, "h", opts, NULL);
+		switch (o) {
+		case -1:
+			return BST_CLI_OPTS_DONE;
+		case 'h':
+			fputs(usage, stdout);
+			return BST_CLI_OPTS_HELP;
+		case 'D':
+			c->data = optarg;
+			break;
+		case 'C':
+			c->config = optarg;
+			break;
+		case '?':
+		case ':':
+			bst_cli_usage(usage);
+			return BST_CLI_OPTS_BAD;
+		default:
+			return o;
+		}
 	}
+}
+
+int bst_cli_opts_exit(int status)
+{
+	return status == BST_CLI_OPTS_HELP ? BST_EXIT_OK : BST_EXIT_USAGE;
 }
 
 void bst_cli_error(const char *fmt, ...)

@@ -26,8 +26,18 @@ struct bst_cli {
 };
 
 void bst_cli_init(struct bst_cli *c);
-/* Handles 'D', 'C'; returns false for other options. */
-bool bst_cli_common_opt(struct bst_cli *c, int opt, const char *arg);
+/* The next option of the command line for the command to handle (its
+ * short code, optarg set), after consuming the common ones (--data,
+ * --config). At the end: BST_CLI_OPTS_DONE; after --help (usage printed on
+ * stdout): BST_CLI_OPTS_HELP; after an unknown option (usage on stderr):
+ * BST_CLI_OPTS_BAD. Use bst_cli_opts_exit for the exit status of the last
+ * two. */
+#define BST_CLI_OPTS_DONE 0
+#define BST_CLI_OPTS_HELP (-1)
+#define BST_CLI_OPTS_BAD (-2)
+int bst_cli_next_opt(struct bst_cli *c, int argc, char **argv, const struct option *opts,
+		     const char *usage);
+int bst_cli_opts_exit(int status);
 /* Loads the configuration and opens the installation; prints the error. */
 int bst_cli_open(struct bst_cli *c);
 /* Also opens platform slug and builds the operator's context. */
