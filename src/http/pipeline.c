@@ -200,12 +200,7 @@ static bool enforce_route(struct bst_req *r)
 		if (r->is_api) {
 			bst_reply_error(r, 401, "unauthenticated", _("Please sign in."));
 		} else {
-			bst_buf b;
-			bst_buf_init(&b);
-			bst_buf_puts(&b, "/login?next=");
-			bst_html_url_arg(&b, r->path);
-			bst_reply_redirect(r, bst_arena_strdup(r->arena, bst_buf_str(&b)));
-			bst_buf_free(&b);
+			bst_reply_redirect(r, bst_with_next(r, "/login", r->path));
 		}
 		return false;
 	}
@@ -230,12 +225,7 @@ static bool enforce_route(struct bst_req *r)
 			bst_reply_error(r, 401, "reauthentication_required",
 					_("Please confirm your password first."));
 		} else {
-			bst_buf b;
-			bst_buf_init(&b);
-			bst_buf_puts(&b, "/reauth?next=");
-			bst_html_url_arg(&b, r->path);
-			bst_reply_redirect(r, bst_arena_strdup(r->arena, bst_buf_str(&b)));
-			bst_buf_free(&b);
+			bst_reply_redirect(r, bst_with_next(r, "/reauth", r->path));
 		}
 		return false;
 	}

@@ -177,6 +177,17 @@ const char *bst_safe_next(const char *next)
 	return next;
 }
 
+const char *bst_with_next(struct bst_req *r, const char *path, const char *next)
+{
+	bst_buf b;
+	bst_buf_init(&b);
+	bst_buf_printf(&b, "%s?next=", path);
+	bst_html_url_arg(&b, bst_safe_next(next));
+	const char *out = bst_arena_strdup(r->arena, bst_buf_str(&b));
+	bst_buf_free(&b);
+	return out;
+}
+
 void bst_reply_error(struct bst_req *r, int status, const char *code, const char *message)
 {
 	if (r->is_api || !r->ctx.platform) {

@@ -76,5 +76,8 @@ void bst_reply_error(struct bst_req *r, int status, const char *code, const char
 
 /* "next" parameters: only local absolute paths ("/x", not "//x"). */
 const char *bst_safe_next(const char *next);
+/* "PATH?next=NEXT" with NEXT made safe and percent-encoded, in the
+ * request's arena: where a form or redirect comes back to after a step. */
+const char *bst_with_next(struct bst_req *r, const char *path, const char *next);
 
 #endif

@@ -21,15 +21,7 @@ static void form(struct bst_req *r, int status, const char *error, const char *e
 				  "factor, so you can look around at once. Every other platform "
 				  "keeps the secure defaults."));
 	const char *next = bst_kv_get(&r->query, "next");
-	bst_buf b2;
-	bst_buf_init(&b2);
-	bst_buf_puts(&b2, "/login");
-	if (next) {
-		bst_buf_puts(&b2, "?next=");
-		bst_html_url_arg(&b2, bst_safe_next(next));
-	}
-	bst_form_begin(r, &b, bst_buf_str(&b2));
-	bst_buf_free(&b2);
+	bst_form_begin(r, &b, next ? bst_with_next(r, "/login", next) : "/login");
 	bst_page_field(&b, "email", "email", _("E-mail address"), email,
 		       "autocomplete=\"username\" required autofocus");
 	bst_page_field(&b, "password", "password", _("Password"), NULL,
@@ -90,10 +82,7 @@ void bst_page_login(struct bst_req *r)
 		bst_reply_redirect(r, next);
 		return;
 	}
-	bst_buf b;
-	bst_buf_init(&b);
-	bst_buf_puts(&b, res == BST_LOGIN_MFA_VERIFY ? "/login/2fa?next=" : "/login/2fa/setup?next=");
-	bst_html_url_arg(&b, next);
-	bst_reply_redirect(r, bst_arena_strdup(r->arena, bst_buf_str(&b)));
-	bst_buf_free(&b);
+	bst_reply_redirect(r, bst_with_next(r, res == BST_LOGIN_MFA_VERIFY ? "/login/2fa"
+									  : "/login/2fa/setup",
+					    next));
 }

@@ -15,12 +15,7 @@ static void form(struct bst_req *r, int status, const char *error)
 	bst_buf_printf(&b, "<p>%s</p>",
 		       _("Enter the six-digit code shown by your authenticator app, or one of "
 			 "your recovery codes."));
-	bst_buf b2;
-	bst_buf_init(&b2);
-	bst_buf_puts(&b2, "/login/2fa?next=");
-	bst_html_url_arg(&b2, bst_safe_next(bst_kv_get(&r->query, "next")));
-	bst_form_begin(r, &b, bst_buf_str(&b2));
-	bst_buf_free(&b2);
+	bst_form_begin(r, &b, bst_with_next(r, "/login/2fa", bst_kv_get(&r->query, "next")));
 	bst_page_field(&b, "text", "code", _("Code"), NULL,
 		       "autocomplete=\"one-time-code\" inputmode=\"numeric\" required autofocus");
 	bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form>", _("Verify"));
@@ -36,12 +31,7 @@ void bst_page_login_2fa(struct bst_req *r)
 	struct bst_ctx *c = &r->ctx;
 	const char *next = bst_safe_next(bst_kv_get(&r->query, "next"));
 	if (!c->user.totp_enabled) {
-		bst_buf b;
-		bst_buf_init(&b);
-		bst_buf_puts(&b, "/login/2fa/setup?next=");
-		bst_html_url_arg(&b, next);
-		bst_reply_redirect(r, bst_arena_strdup(r->arena, bst_buf_str(&b)));
-		bst_buf_free(&b);
+		bst_reply_redirect(r, bst_with_next(r, "/login/2fa/setup", next));
 		return;
 	}
 	if (strcmp(r->method, "POST") != 0) {

@@ -39,12 +39,7 @@ static void form(struct bst_req *r, int status, const char *error)
 	bst_html_txt(&b, b32);
 	bst_buf_puts(&b, "</code></p>");
 	sodium_memzero(b32, sizeof b32);
-	bst_buf b2;
-	bst_buf_init(&b2);
-	bst_buf_puts(&b2, "/login/2fa/setup?next=");
-	bst_html_url_arg(&b2, bst_safe_next(bst_kv_get(&r->query, "next")));
-	bst_form_begin(r, &b, bst_buf_str(&b2));
-	bst_buf_free(&b2);
+	bst_form_begin(r, &b, bst_with_next(r, "/login/2fa/setup", bst_kv_get(&r->query, "next")));
 	bst_page_field(&b, "text", "code", _("Code"), NULL,
 		       "autocomplete=\"one-time-code\" inputmode=\"numeric\" required");
 	bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form>", _("Confirm"));

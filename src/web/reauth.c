@@ -15,12 +15,7 @@ static void form(struct bst_req *r, int status, const char *error)
 	bst_buf_printf(&b, "<p>%s</p>",
 		       _("For your security, administration asks for your password again when "
 			 "you signed in more than 15 minutes ago."));
-	bst_buf b2;
-	bst_buf_init(&b2);
-	bst_buf_puts(&b2, "/reauth?next=");
-	bst_html_url_arg(&b2, bst_safe_next(bst_kv_get(&r->query, "next")));
-	bst_form_begin(r, &b, bst_buf_str(&b2));
-	bst_buf_free(&b2);
+	bst_form_begin(r, &b, bst_with_next(r, "/reauth", bst_kv_get(&r->query, "next")));
 	bst_page_field(&b, "password", "password", _("Password"), NULL,
 		       "autocomplete=\"current-password\" required autofocus");
 	bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form>", _("Confirm"));
