@@ -1,8 +1,6 @@
 /* POST /api/v1/register: the API twin of /register; 403 in closed mode. */
 #include "api/api.h"
 #include "auth/account.h"
-#include "auth/throttle.h"
-#include "http/server.h"
 #include "core/i18n.h"
 
 #include <stdio.h>
@@ -16,9 +14,7 @@ void bst_api_register(struct bst_req *r)
 				_(bst_account_text(BST_ACC_CLOSED)));
 		return;
 	}
-	char key[128];
-	snprintf(key, sizeof key, "register|%s|%s", c->platform->slug, c->client_addr);
-	if (!bst_throttle_allow(r->srv->throttle, key, c->now)) {
+	if (!bst_req_rate_ok(r, "register")) {
 		bst_reply_error(r, 429, "rate_limited",
 				_("Too many attempts from your address. Wait a minute and try again."));
 		return;

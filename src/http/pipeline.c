@@ -53,6 +53,13 @@ static const char *client_address(struct bst_req *r)
 	return bst_arena_strdup(r->arena, addr);
 }
 
+bool bst_req_rate_ok(struct bst_req *r, const char *action)
+{
+	char key[160];
+	snprintf(key, sizeof key, "%s|%s|%s", action, r->ctx.platform->slug, r->ctx.client_addr);
+	return bst_throttle_allow(r->srv->throttle, key, r->ctx.now);
+}
+
 static bool is_state_changing(const char *method)
 {
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&

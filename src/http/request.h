@@ -54,6 +54,10 @@ const char *bst_req_header(struct bst_req *r, const char *name);
 /* Form field (or query argument for GET), or NULL. */
 const char *bst_req_arg(struct bst_req *r, const char *name);
 
+/* Per-address rate limit of an action ("login", "register", "link") on
+ * this platform: false when this client address used up its allowance. */
+bool bst_req_rate_ok(struct bst_req *r, const char *action);
+
 /* Adds a header to the coming reply (strings must outlive the request: use
  * the arena). */
 void bst_reply_header(struct bst_req *r, const char *name, const char *value);

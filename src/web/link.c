@@ -3,8 +3,6 @@
  * link is checked on display and used exactly once on submission. */
 #include "web/pages.h"
 #include "auth/account.h"
-#include "auth/throttle.h"
-#include "http/server.h"
 
 #include <string.h>
 
@@ -42,9 +40,7 @@ void bst_page_link(struct bst_req *r)
 	struct bst_ctx *c = &r->ctx;
 	const char *purpose = strncmp(r->path, "/activate/", 10) == 0 ? "invite" : "reset";
 	const char *token = r->params[0];
-	char key[128];
-	snprintf(key, sizeof key, "link|%s|%s", c->platform->slug, c->client_addr);
-	if (!bst_throttle_allow(r->srv->throttle, key, c->now)) {
+	if (!bst_req_rate_ok(r, "link")) {
 		bst_reply_header(r, "Retry-After", "60");
 		bst_reply_error(r, 429, "rate_limited",
 				_("Too many attempts from your address. Wait a minute and try again."));

@@ -2,8 +2,6 @@
  * top of the per-account delays of the login service. */
 #include "web/pages.h"
 #include "auth/login.h"
-#include "auth/throttle.h"
-#include "http/server.h"
 
 #include <string.h>
 
@@ -49,9 +47,7 @@ void bst_page_login(struct bst_req *r)
 		return;
 	}
 	const char *email = bst_req_arg(r, "email");
-	char key[128];
-	snprintf(key, sizeof key, "login|%s|%s", c->platform->slug, c->client_addr);
-	if (!bst_throttle_allow(r->srv->throttle, key, c->now)) {
+	if (!bst_req_rate_ok(r, "login")) {
 		bst_reply_header(r, "Retry-After", "60");
 		form(r, 429, _("Too many sign-in attempts from your address. Wait a minute and try again."),
 		     email);

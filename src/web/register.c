@@ -3,8 +3,6 @@
 #include "web/pages.h"
 #include "auth/account.h"
 #include "auth/login.h"
-#include "auth/throttle.h"
-#include "http/server.h"
 
 #include <string.h>
 
@@ -47,9 +45,7 @@ void bst_page_register(struct bst_req *r)
 		form(r, 200, NULL);
 		return;
 	}
-	char key[128];
-	snprintf(key, sizeof key, "register|%s|%s", c->platform->slug, c->client_addr);
-	if (!bst_throttle_allow(r->srv->throttle, key, c->now)) {
+	if (!bst_req_rate_ok(r, "register")) {
 		form(r, 429, _("Too many attempts from your address. Wait a minute and try again."));
 		return;
 	}
