@@ -47,7 +47,7 @@ bench: build
 
 fuzz: test-deps $(TEST_BUILD)/build.ninja
 	@ninja -C $(TEST_BUILD)
-	@scripts/fuzz $(TEST_BUILD) $(FUZZ_SECONDS) --keep
+	@scripts/fuzz --keep $(TEST_BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) tests/artifacts

@@ -39,7 +39,7 @@ bool bst_api_page_args(struct bst_req *r, int *limit, int64_t *after)
 	if (l) {
 		long v = strtol(l, &end, 10);
 		if (*l == '\0' || *end || v < 1 || v > 100) {
-			bst_reply_error(r, 400, "bad_limit", _("limit must be between 1 and 100."));
+			bst_reply_error(r, 400, "bad_limit", _("The limit parameter must be between 1 and 100."));
 			return false;
 		}
 		*limit = (int)v;

@@ -16,7 +16,7 @@ void bst_api_register(struct bst_req *r)
 	}
 	if (!bst_req_rate_ok(r, "register")) {
 		bst_reply_error(r, 429, "rate_limited",
-				_("Too many attempts from your address. Wait a minute and try again."));
+				_("Too many attempts from your network address. Wait a minute and try again."));
 		return;
 	}
 	const char *detail = NULL;

@@ -83,12 +83,12 @@ static void create(struct bst_req *r)
 	}
 	if (!scope || (strcmp(scope, "read") != 0 && strcmp(scope, "read-write") != 0)) {
 		bst_reply_error(r, 400, "scope_invalid",
-				_("scope must be \"read\" or \"read-write\"."));
+				_("The scope must be \"read\" or \"read-write\"."));
 		return;
 	}
 	if (!expires_days(r, &days)) {
 		bst_reply_error(r, 400, "expires_invalid",
-				_("expires_days must be a whole number from 0 (never) to 3650."));
+				_("The expires_days field must be a whole number from 0 (never) to 3650."));
 		return;
 	}
 	char secret[BST_PAT_CHARS + 1];

@@ -1,6 +1,7 @@
 /* Accounts, one-time links, registration (see account.h). */
 #include "auth/account.h"
 #include "auth/authz.h"
+#include "auth/login.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "audit/audit.h"
@@ -21,7 +22,7 @@ static const struct {
 	[BST_ACC_OK] = {"ok", N_("Done."), 200},
 	[BST_ACC_INVALID_EMAIL] = {"email_invalid", N_("This e-mail address is not valid."), 400},
 	[BST_ACC_INVALID_NAME] = {"name_invalid", N_("Please give a name of 1 to 200 characters."), 400},
-	[BST_ACC_INVALID_ROLE] = {"role_invalid", N_("The role must be admin or member."), 400},
+	[BST_ACC_INVALID_ROLE] = {"role_invalid", N_("Choose a role: administrator or member."), 400},
 	[BST_ACC_EXISTS] = {"account_exists", N_("An account with this e-mail address already exists."), 409},
 	[BST_ACC_NOT_FOUND] = {"account_not_found", N_("There is no such account."), 404},
 	[BST_ACC_FORBIDDEN] = {"forbidden", N_("You are not allowed to do this."), 403},
@@ -29,10 +30,10 @@ static const struct {
 	[BST_ACC_LINK_INVALID] = {"link_invalid", N_("This link is not valid: it was already used, it expired, or it was replaced by a newer one. Ask your administrator for a new link."), 410},
 	[BST_ACC_CLOSED] = {"registration_closed", N_("Registration is closed on this platform: accounts are created by its administrators. Ask one of them for an invitation."), 403},
 	[BST_ACC_DOMAIN] = {"registration_domain", N_("Registration on this platform is open only to some e-mail domains, and this address is not in one of them."), 403},
-	[BST_ACC_WEAK_PASSWORD] = {"password_policy", N_("This password does not meet the policy."), 400},
+	[BST_ACC_WEAK_PASSWORD] = {"password_policy", N_("This password does not follow the password rules: at least 12 characters, and not your e-mail address."), 400},
 	[BST_ACC_WRONG_PASSWORD] = {"wrong_password", N_("The current password is not correct."), 403},
 	[BST_ACC_INVALID_LANG] = {"lang_invalid", N_("Choose French, English or the platform's default language."), 400},
-	[BST_ACC_INVALID_SCOPE] = {"scope_invalid", N_("The scope must be read or read-write."), 400},
+	[BST_ACC_INVALID_SCOPE] = {"scope_invalid", N_("Choose what the token may do: read only, or read and write."), 400},
 	[BST_ACC_INVALID_TOKEN] = {"token_invalid", N_("Give the token a name of 1 to 100 characters and an expiry of at most 3650 days."), 400},
 	[BST_ACC_ERROR] = {"internal", N_("Something went wrong on our side; nothing was changed. Please try again."), 500},
 };
@@ -133,11 +134,14 @@ static void mail_link(struct bst_ctx *ctx, const struct bst_user_row *u, const c
 	bst_buf_init(&body);
 	const char *subject;
 	if (strcmp(purpose, "invite") == 0) {
-		subject = _("Your invitation to Bastide");
+		/* TRANSLATORS: %s is the platform's name */
+		subject = bst_arena_printf(ctx->arena, _("Your invitation to %s"), ctx->platform->name);
 		bst_buf_printf(&body, _("Hello %s,\n\nYou are invited to %s. Open this link to choose your password and activate your account (valid 72 hours, once):\n\n%s\n"),
 			       u->name, ctx->platform->name, link);
 	} else {
-		subject = _("Reset your Bastide password");
+		/* TRANSLATORS: %s is the platform's name */
+		subject = bst_arena_printf(ctx->arena, _("Reset your password on %s"),
+					   ctx->platform->name);
 		bst_buf_printf(&body, _("Hello %s,\n\nOpen this link to choose a new password for %s (valid one hour, once):\n\n%s\n\nIf you did not ask for this, you can ignore this message.\n"),
 			       u->name, ctx->platform->name, link);
 	}
@@ -435,8 +439,16 @@ enum bst_account_status bst_account_change_password(struct bst_ctx *ctx, const c
 	*detail = NULL;
 	if (ctx->actor != BST_ACTOR_USER || !bst_authz_write(ctx))
 		return BST_ACC_FORBIDDEN;
-	if (!current || !bst_password_verify(ctx->user.password_hash, current))
+	/* a stolen session must not become a way to guess the password */
+	const char *reason = NULL;
+	if (!bst_login_may_try(ctx, &ctx->user, &reason))
 		return BST_ACC_WRONG_PASSWORD;
+	if (!current || strlen(current) > BST_PASSWORD_MAX_BYTES ||
+	    !bst_password_verify(ctx->user.password_hash, current)) {
+		bst_login_count_failure(ctx, &ctx->user);
+		bst_audit_record(ctx, "account.password_change.failure", ctx->user.email, NULL);
+		return BST_ACC_WRONG_PASSWORD;
+	}
 	enum bst_password_verdict v = bst_password_check(password, ctx->user.email);
 	if (v != BST_PASSWORD_OK) {
 		*detail = bst_password_verdict_text(v);

@@ -134,13 +134,18 @@ enum bst_login_result bst_login_password(struct bst_ctx *ctx, const char *email,
 		fail(ctx, u.email, u.status);
 		return BST_LOGIN_FAILED;
 	}
-	bst_q_failure_clear(ctx->platform->main, u.id);
 	if (bst_password_needs_rehash(u.password_hash)) {
 		char hash[BST_PASSWORD_HASH_BYTES];
 		if (bst_password_hash(password, hash) == 0)
 			bst_q_user_set_password(ctx->platform->main, u.id, hash, ctx->now);
 	}
-	return finish(ctx, &u, token, hash_hex);
+	enum bst_login_result res = finish(ctx, &u, token, hash_hex);
+	/* failures are forgiven only when signing in is complete: with a
+	 * second factor to come, the password alone must not reset the delays
+	 * and the lock that guard the six digits */
+	if (res == BST_LOGIN_OK)
+		bst_q_failure_clear(ctx->platform->main, u.id);
+	return res;
 }
 
 enum bst_login_result bst_login_reauth(struct bst_ctx *ctx, const char *password,

@@ -14,8 +14,9 @@ static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
 /* 16 characters of 5 bits = 80 bits from the system CSPRNG. NIST SP 800-63B
  * §5.1.2.1 asks look-up secrets for at least 20 bits from an approved random
  * generator; 80 leaves online guessing (rate-limited elsewhere) hopeless.
- * Below 112 bits §5.1.2.2 and OWASP ASVS 2.6.2 also ask a salted hash: the
- * unsalted bst_token_hash is the header's choice, noted for review. */
+ * Below 112 bits §5.1.2.2 and OWASP ASVS 2.6.2 also ask a salted hash:
+ * what is stored is a MAC of this hash under the platform key, bound to the
+ * user (src/auth/mfa.c). */
 #define CODE_SYMBOLS  16
 #define GROUP_SYMBOLS 4
 

@@ -1,5 +1,6 @@
 /* Sub-command dispatch and the top-level help. */
 #include "cli/common.h"
+#include "auth/totp.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
@@ -42,6 +43,10 @@ int bst_cli_main(int argc, char **argv)
 	if (!localedir)
 		localedir = stat(BST_BUILD_LOCALEDIR, &st) == 0 ? BST_BUILD_LOCALEDIR : BST_LOCALEDIR;
 	bst_i18n_init(localedir);
+	if (bst_totp_init() != 0) {
+		bst_cli_error("liboath failed to initialise");
+		return BST_EXIT_FAIL;
+	}
 	if (argc < 2)
 		return bst_cli_usage(usage);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

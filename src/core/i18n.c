@@ -120,6 +120,6 @@ void bst_i18n_datetime(int64_t ms, char *out, size_t outlen)
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	/* Month names follow the thread's LC_TIME (uselocale). */
-	if (strftime(out, outlen, "%e %b %Y, %H:%M UTC", &tm) == 0 && outlen)
+	if (strftime(out, outlen, "%-d %b %Y, %H:%M UTC", &tm) == 0 && outlen)
 		out[0] = '\0';
 }

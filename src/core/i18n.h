@@ -26,7 +26,7 @@ const char *bst_i18n_current(void);
 const char *bst_i18n_gettext(const char *msgid) __attribute__((format_arg(1)));
 const char *bst_i18n_ngettext(const char *one, const char *many, unsigned long n)
 	__attribute__((format_arg(1))) __attribute__((format_arg(2)));
-/* A date and time in the thread's language, UTC: "29 nov. 2026 01:31". */
+/* A date and time in the thread's language, UTC: "9 nov. 2026, 01:31 UTC". */
 void bst_i18n_datetime(int64_t ms, char *out, size_t outlen);
 
 #endif

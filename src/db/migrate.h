@@ -1,6 +1,8 @@
 /* Numbered migrations: migrations/<kind>/NNNN_name.sql, embedded in the
- * binary, applied in order at open, each in its own transaction, recorded
- * in schema_migrations. A database newer than the binary is refused. */
+ * binary, applied in order at open, all in one immediate transaction with
+ * the version check (two processes opening a new database cannot both
+ * migrate it), recorded in schema_migrations. A database newer than the
+ * binary is refused. */
 #ifndef BST_DB_MIGRATE_H
 #define BST_DB_MIGRATE_H
 #include <stddef.h>

@@ -18,8 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Enough for the HTTP thread pool, the scheduler and the audit writer. */
-#define POOL_MAX 32
+/* Connections per database: the HTTP thread pool, the scheduler and the
+ * audit writer, each thread keeping at most one or two parked. */
+#define POOL_MAX 64
+/* Parking stops this close to POOL_MAX, so that connections always flow
+ * back to threads waiting in acquire. */
+#define POOL_SPARE 8
 #define STMT_CACHE 256 /* slots per connection; a power of two */
 #define BUSY_TIMEOUT_MS 5000
 #define TXN_RETRIES 5
@@ -35,6 +39,7 @@ struct conn {
 
 struct bst_db {
 	uint64_t serial; /* unique per open, never reused: keys thread caches */
+	atomic_int n_parked;
 	char *path;
 	enum bst_db_kind kind;
 	pthread_mutex_t lock;
@@ -115,6 +120,7 @@ static struct conn *acquire(bst_db *db)
 	for (int i = 0; i < THREAD_CACHE; i++)
 		if (parked[i].serial == db->serial) {
 			parked[i].serial = 0;
+			atomic_fetch_sub(&db->n_parked, 1);
 			return parked[i].c;
 		}
 	pthread_mutex_lock(&db->lock);
@@ -135,8 +141,11 @@ static struct conn *acquire(bst_db *db)
 
 static void release(bst_db *db, struct conn *c)
 {
-	for (int i = 0; i < THREAD_CACHE; i++)
+	bool may_park = atomic_load_explicit(&db->n_parked, memory_order_relaxed) <
+			POOL_MAX - POOL_SPARE;
+	for (int i = 0; may_park && i < THREAD_CACHE; i++)
 		if (parked[i].serial == 0) {
+			atomic_fetch_add(&db->n_parked, 1);
 			parked[i].serial = db->serial;
 			parked[i].c = c;
 			return;

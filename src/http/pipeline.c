@@ -32,12 +32,17 @@ static const char *client_address(struct bst_req *r)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
 				  sizeof addr);
 	}
-	/* X-Forwarded-For counts only when the peer is a trusted proxy: then
-	 * its last entry is the address that proxy saw. */
+	/* X-Forwarded-For and -Proto count only when the peer is a trusted
+	 * proxy: then the last XFF entry is the address that proxy saw, and a
+	 * proxy that terminated TLS says so (cookies then keep their __Host-
+	 * prefix and Secure flag, and the CSRF origin check its scheme). */
 	const struct bst_config *cfg = r->srv->config;
 	for (size_t i = 0; i < cfg->n_trusted_proxies; i++) {
 		if (strcmp(cfg->trusted_proxies[i], addr) != 0)
 			continue;
+		const char *proto = bst_req_header(r, "X-Forwarded-Proto");
+		if (proto && strcasecmp(proto, "https") == 0)
+			r->https = true;
 		const char *xff = bst_req_header(r, "X-Forwarded-For");
 		if (!xff)
 			break;
@@ -287,6 +292,10 @@ void bst_pipeline_run(struct bst_req *r)
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 		return;
 	}
+	/* the visitor's language for errors found before we know who it is */
+	r->lang = bst_i18n_pick(NULL, bst_req_header(r, "Accept-Language"),
+				c->settings.default_lang);
+	bst_i18n_use(r->lang);
 	if (!parse_input(r))
 		return;
 	authenticate(r);

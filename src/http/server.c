@@ -20,6 +20,15 @@
 /* How long shutdown waits for requests in flight. */
 #define DRAIN_TIMEOUT_MS 10000
 
+/* GnuTLS priorities of the TLS listener: TLS 1.2 and 1.3 only, key
+ * exchange with forward secrecy only (-RSA drops RSA key transport, which an
+ * RSA certificate would otherwise allow) and AEAD ciphers only (no CBC, no
+ * SHA-1 MAC): Mozilla's "intermediate" server profile, and ANSSI's TLS
+ * guide (ANSSI-PA-035: R3 versions, R5 PFS, R6-R8 AEAD suites). */
+#define TLS_PRIORITIES                                                                       \
+	"SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA:-CIPHER-ALL:"        \
+	"+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:-MAC-ALL:+AEAD"
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct bst_server *s = cls;
@@ -170,7 +179,7 @@ static struct MHD_Daemon *start_one(struct bst_server *s, const char *listen, bo
 	if (tls) {
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key);
-		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, TLS_PRIORITIES);
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT

@@ -129,8 +129,10 @@ int bst_platform_create(struct bst_install *in, const char *slug, const char *na
 	snprintf(p.slug, sizeof p.slug, "%s", slug);
 	uint8_t key[BST_KEY_BYTES];
 	int rc = -1;
+	bool key_made = false;
 	if (bst_install_key_create(in, slug, key, err, errlen) != 0)
 		goto cleanup;
+	key_made = true;
 	if (open_dbs(in, &p, err, errlen) != 0)
 		goto cleanup;
 	switch (bst_q_platform_insert(in->control, slug, name, normp, n_hosts, bst_now_ms())) {
@@ -160,7 +162,10 @@ cleanup:
 		}
 		snprintf(path, sizeof path, "%s/platforms/%s", in->dir, slug);
 		rmdir(path);
-		bst_q_key_delete(in->keys, slug);
+		/* only our own key: one left by an earlier platform of this slug
+		 * is not ours to destroy */
+		if (key_made)
+			bst_q_key_delete(in->keys, slug);
 	}
 	return rc;
 }
@@ -316,10 +321,13 @@ static void on_platform(void *cls, const struct bst_platform_row *row)
 	p = platform_from_row(row);
 	char err[512];
 	if (!p || open_dbs(r->in, p, err, sizeof err) != 0) {
-		bst_log_error("platform %s cannot be opened: %s", row->slug,
-			      p ? err : "out of memory");
+		/* that platform's hosts answer 421 until it opens; the others
+		 * are not held hostage */
+		bst_log_error("platform %s cannot be opened, its hosts are not served: %s",
+			      row->slug, p ? err : "out of memory");
+		if (!p)
+			rl->failed = true;
 		bst_platform_close(p);
-		rl->failed = true;
 		return;
 	}
 	struct bst_platform **grown =

@@ -106,9 +106,9 @@ static void render(struct bst_req *r, int status, const char *error, const struc
 		       s->registration_domains, "maxlength=\"500\" placeholder=\"example.org, example.com\"");
 
 	bst_buf_printf(&b, "<h2>%s</h2>", _("Sessions"));
-	duration(&b, "idle", _("Sign out after this long without activity (5 minutes to 7 days)"),
+	duration(&b, "idle", _("Inactivity timeout (5 minutes to 7 days)"),
 		 s->idle_timeout_s, idle_units, N_IDLE_UNITS);
-	duration(&b, "absolute", _("Sign out after this long in any case (1 hour to 90 days)"),
+	duration(&b, "absolute", _("Maximum session length (1 hour to 90 days)"),
 		 s->absolute_timeout_s, absolute_units, N_ABSOLUTE_UNITS);
 
 	bst_buf_printf(&b, "<h2>%s</h2>", _("Second factor"));

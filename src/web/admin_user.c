@@ -50,8 +50,9 @@ static void render(struct bst_req *r, const struct bst_user_row *u, int status,
 	detail(&b, _("Second factor"), u->totp_enabled ? _("On") : _("Off"));
 	if (u->locked_ms) {
 		bst_i18n_datetime(u->locked_ms, when, sizeof when);
-		bst_buf_printf(&b, "<dt>%s</dt><dd>%s ", _("Locked"), _("Yes, since"));
-		bst_html_txt(&b, when);
+		/* TRANSLATORS: %s is a date and time */
+		bst_buf_printf(&b, "<dt>%s</dt><dd>", _("Locked"));
+		bst_buf_printf(&b, _("Yes, since %s"), when);
 		bst_buf_puts(&b, "</dd>");
 	} else {
 		detail(&b, _("Locked"), _("No"));

@@ -41,9 +41,13 @@ static void row(void *cls, const struct bst_user_row *u)
 	bst_html_txt(b, u->name);
 	bst_buf_puts(b, "</a></th><td>");
 	bst_html_txt(b, u->email);
-	bst_buf_printf(b, "</td><td>%s</td><td>%s%s</td><td>%s</td></tr>", role_label(u->role),
-		       status_label(u->status), u->locked_ms ? _(", locked") : "",
-		       u->totp_enabled ? _("On") : _("Off"));
+	bst_buf_printf(b, "</td><td>%s</td><td>", role_label(u->role));
+	if (u->locked_ms)
+		/* TRANSLATORS: %s is an account status such as "Active" */
+		bst_buf_printf(b, _("%s (locked)"), status_label(u->status));
+	else
+		bst_buf_puts(b, status_label(u->status));
+	bst_buf_printf(b, "</td><td>%s</td></tr>", u->totp_enabled ? _("On") : _("Off"));
 }
 
 static void create_form(struct bst_req *r, bst_buf *b, const char *email, const char *name,

@@ -8,15 +8,18 @@ void bst_page_home(struct bst_req *r)
 	bst_buf b;
 	bst_buf_init(&b);
 	bst_page_begin(r, &b, _("Home"));
+	bst_buf name;
+	bst_buf_init(&name);
+	bst_html_txt(&name, c->user.name);
 	bst_buf_puts(&b, "<p class=\"lead\">");
-	bst_html_txt(&b, _("Welcome,"));
-	bst_buf_putc(&b, ' ');
-	bst_html_txt(&b, c->user.name);
-	bst_buf_puts(&b, ".</p><ul class=\"cards\">");
+	/* TRANSLATORS: %s is the person's name */
+	bst_buf_printf(&b, _("Welcome, %s."), bst_buf_str(&name));
+	bst_buf_free(&name);
+	bst_buf_puts(&b, "</p><ul class=\"cards\">");
 	bst_buf_printf(&b, "<li><a href=\"/settings\">%s</a><p>%s</p></li>", _("My account"),
 		       _("Password, language, second factor."));
 	bst_buf_printf(&b, "<li><a href=\"/settings/sessions\">%s</a><p>%s</p></li>",
-		       _("My sessions"), _("Where you are signed in; end any of them."));
+		       _("My sessions"), _("The devices where you are signed in, and how to sign out of each."));
 	bst_buf_printf(&b, "<li><a href=\"/settings/tokens\">%s</a><p>%s</p></li>",
 		       _("Access tokens"), _("Personal tokens for scripts and the API."));
 	if (bst_ctx_is_admin(c))

@@ -163,7 +163,7 @@ void bst_page_error(struct bst_req *r, int status, const char *code, const char 
 {
 	bst_buf b;
 	bst_buf_init(&b);
-	bst_page_begin(r, &b, status >= 500 ? _("Something went wrong") : _("This did not work"));
+	bst_page_begin(r, &b, status >= 500 ? _("Something went wrong") : _("This request could not be completed"));
 	bst_page_notice(&b, "error", message);
 	bst_buf_printf(&b, "<p class=\"code\">%s <code>", _("Error code:"));
 	bst_html_txt(&b, code);

@@ -43,7 +43,7 @@ void bst_page_link(struct bst_req *r)
 	if (!bst_req_rate_ok(r, "link")) {
 		bst_reply_header(r, "Retry-After", "60");
 		bst_reply_error(r, 429, "rate_limited",
-				_("Too many attempts from your address. Wait a minute and try again."));
+				_("Too many attempts from your network address. Wait a minute and try again."));
 		return;
 	}
 	struct bst_user_row u;

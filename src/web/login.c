@@ -49,7 +49,7 @@ void bst_page_login(struct bst_req *r)
 	const char *email = bst_req_arg(r, "email");
 	if (!bst_req_rate_ok(r, "login")) {
 		bst_reply_header(r, "Retry-After", "60");
-		form(r, 429, _("Too many sign-in attempts from your address. Wait a minute and try again."),
+		form(r, 429, _("Too many sign-in attempts from your network address. Wait a minute and try again."),
 		     email);
 		return;
 	}

@@ -81,8 +81,8 @@ void bst_page_mfa_setup(struct bst_req *r)
 	bst_page_begin(r, &b, _("Your recovery codes"));
 	bst_page_notice(&b, "ok", _("Your second factor is set up."));
 	bst_buf_printf(&b, "<p>%s</p><ul class=\"codes\">",
-		       _("Keep these recovery codes somewhere safe. Each works once, if you lose "
-			 "your device. They are shown only now."));
+		       _("Keep these recovery codes somewhere safe: if you lose your device, each of "
+			 "them lets you sign in once. They are shown only now."));
 	for (int i = 0; i < BST_RECOVERY_CODES; i++) {
 		bst_buf_puts(&b, "<li><code>");
 		bst_html_txt(&b, codes[i]);

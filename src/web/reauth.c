@@ -13,8 +13,8 @@ static void form(struct bst_req *r, int status, const char *error)
 	if (error)
 		bst_page_notice(&b, "error", error);
 	bst_buf_printf(&b, "<p>%s</p>",
-		       _("For your security, administration asks for your password again when "
-			 "you signed in more than 15 minutes ago."));
+		       _("For your security, administration asks for your password again if you "
+			 "signed in more than 15 minutes ago."));
 	bst_form_begin(r, &b, bst_with_next(r, "/reauth", bst_kv_get(&r->query, "next")));
 	bst_page_field(&b, "password", "password", _("Password"), NULL,
 		       "autocomplete=\"current-password\" required autofocus");

@@ -46,7 +46,7 @@ void bst_page_register(struct bst_req *r)
 		return;
 	}
 	if (!bst_req_rate_ok(r, "register")) {
-		form(r, 429, _("Too many attempts from your address. Wait a minute and try again."));
+		form(r, 429, _("Too many attempts from your network address. Wait a minute and try again."));
 		return;
 	}
 	const char *detail = NULL;

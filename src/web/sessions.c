@@ -39,6 +39,7 @@ static void device(bst_buf *b, const char *ua)
 	const char *browser = first_match(ua, browsers, sizeof browsers / sizeof *browsers);
 	const char *os = first_match(ua, systems, sizeof systems / sizeof *systems);
 	if (browser && os)
+		/* TRANSLATORS: a browser on an operating system: "Firefox on Linux" */
 		bst_buf_printf(b, _("%s on %s"), browser, os);
 	else if (browser || os)
 		bst_buf_puts(b, browser ? browser : os);
@@ -69,7 +70,8 @@ static void row(void *cls, const struct bst_session_row *s)
 	if (current)
 		bst_buf_printf(b, " <strong>(%s)</strong>", _("this session"));
 	bst_buf_puts(b, "</th><td>");
-	bst_html_txt(b, s->client_addr[0] ? s->client_addr : _("unknown"));
+	/* TRANSLATORS: shown instead of a network address we do not know */
+	bst_html_txt(b, s->client_addr[0] ? s->client_addr : _("unknown address"));
 	bst_i18n_datetime(s->created_ms, when, sizeof when);
 	bst_buf_puts(b, "</td><td>");
 	bst_html_txt(b, when);
@@ -101,7 +103,7 @@ static void render(struct bst_req *r)
 	bst_buf_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 			   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 			   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		       _("Active sessions"), _("Device"), _("Address"), _("Signed in"),
+		       _("Active sessions"), _("Device"), _("Address"), _("Signed in at"),
 		       _("Last seen"), _("Action"));
 	struct list l = {r, &b, 0, 0};
 	if (bst_session_list(&r->ctx, row, &l) < 0) {

@@ -118,7 +118,7 @@ static void render(struct bst_req *r, int status, const char *error, const char 
 			   "<label for=\"f-scope-rw\">%s</label></p></fieldset>",
 		       _("Scope"), _("Read only"), _("Read and write"));
 	bst_page_field(&b, "number", "expires_days",
-		       _("Expires after this many days (empty: never)"), NULL,
+		       _("Expiry in days (empty: never)"), NULL,
 		       "min=\"1\" max=\"3650\" inputmode=\"numeric\"");
 	bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form></section>",
 		       _("Create the token"));

@@ -647,3 +647,159 @@ export function unescapeHtml(s) {
 		.replace(/&#39;|&#x27;/g, "'")
 		.replace(/&amp;/g, '&');
 }
+
+/* ------------------------------------------------------------------ */
+/* A server started with a configuration file; HTTPS clients          */
+
+// (import declarations are hoisted: this one serves TlsClient below)
+import https from 'node:https';
+
+// Starts `bastide serve --config FILE` for b, in place of b.start(), so that
+// a test can set what only the file sets (tls_listen, [smtp]...). config is
+// a function of the free loopback ports ({port, tlsPort}; tlsPort is 0
+// unless tls is true) returning the INI text; it must listen on them. The
+// file is written to b.dir/bastide.ini. Sets b.port (the plain listener)
+// and b.tlsPort, waits until both accept connections, and returns
+// {port, tlsPort}. b.stop(), b.log(), b.waitForLog() and b.client() work
+// as after b.start(); call it again after b.stop() to restart (new ports).
+export async function startWithConfig(b, config, { tls = false } = {}) {
+	assert.equal(b.proc, null, 'server already running');
+	const file = join(b.dir, 'bastide.ini');
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const port = await freePort();
+		let tlsPort = 0;
+		while (tls && (tlsPort === 0 || tlsPort === port))
+			tlsPort = await freePort();
+		writeFileSync(file, config({ port, tlsPort }));
+		b.port = port;
+		b.tlsPort = tlsPort;
+		b.configFile = file;
+		b.stderr = '';
+		b.stdout = '';
+		b.exit = null;
+		b.starts++;
+		const p = spawn(BIN, ['serve', '--data', b.data, '--config', file],
+				{ env: b.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		b.proc = p;
+		live.add(p);
+		p.stdout.on('data', (d) => (b.stdout += d));
+		p.stderr.on('data', (d) => (b.stderr += d));
+		b.exited = new Promise((r) =>
+			p.on('exit', (code, signal) => {
+				live.delete(p);
+				b.exit = { code, signal };
+				r(b.exit);
+			}),
+		);
+		const deadline = Date.now() + START_TIMEOUT_MS;
+		while (Date.now() < deadline && !b.exit) {
+			if ((await canConnect(port)) && (!tls || (await canConnect(tlsPort))))
+				return { port, tlsPort };
+			await sleep(50);
+		}
+		if (!b.exit) {
+			p.kill('SIGKILL');
+			await b.exited;
+			b.proc = null;
+			b.saveLog();
+			throw new Error(`bastide serve did not answer within ${START_TIMEOUT_MS} ms:\n${b.stderr}`);
+		}
+		b.proc = null;
+		// a port taken between freePort() and the bind: try others
+		if (!/cannot listen/.test(b.stderr)) {
+			b.saveLog();
+			throw new Error(`bastide serve exited (${JSON.stringify(b.exit)}):\n${b.stderr}`);
+		}
+	}
+	throw new Error(`bastide serve could not bind its ports:\n${b.stderr}`);
+}
+
+// Client over HTTPS: the same jar and form helpers, through node:https to
+// 127.0.0.1:port with Host set to host, SNI to servername (default: host
+// without its port) and ca (PEM) as the only trusted certificate. Cookies
+// are kept under the names the server gives (__Host-bastide...). Responses
+// also carry tls: the protocol negotiated.
+export class TlsClient extends Client {
+	constructor(port, host, ca, { servername } = {}) {
+		super(port, host);
+		this.origin = `https://${this.host}`;
+		this.servername = servername ?? host.split(':')[0];
+		this.ca = ca;
+	}
+
+	request(method, path, opts = {}) {
+		const headers = { Host: this.host, 'Accept-Language': 'en', ...(opts.headers ?? {}) };
+		if (opts.cookies !== false && this.jar.size && !('Cookie' in headers))
+			headers.Cookie = this.cookieHeader();
+		let body = opts.body;
+		if (body !== undefined && !Buffer.isBuffer(body))
+			body = Buffer.from(String(body));
+		if (body !== undefined)
+			headers['Content-Length'] = body.length;
+		return new Promise((resolvePromise, reject) => {
+			const req = https.request(
+				{ host: '127.0.0.1', port: this.port, method, path, headers, agent: false,
+				  setHost: false, servername: this.servername, ca: this.ca },
+				(res) => {
+					const tls = res.socket.getProtocol();
+					const chunks = [];
+					res.on('data', (c) => chunks.push(c));
+					res.on('error', reject);
+					res.on('end', () => {
+						const setCookies = res.headers['set-cookie'] ?? [];
+						if (opts.jar !== false)
+							for (const sc of setCookies)
+								storeCookie(this.jar, sc);
+						const text = Buffer.concat(chunks).toString('utf8');
+						resolvePromise({
+							status: res.statusCode,
+							headers: res.headers,
+							body: text,
+							setCookies,
+							location: res.headers.location,
+							tls,
+							json() {
+								return JSON.parse(text);
+							},
+						});
+					});
+				},
+			);
+			req.on('error', reject);
+			req.setTimeout(30000, () => req.destroy(new Error(`${method} ${path}: timeout`)));
+			if (body !== undefined)
+				req.end(body);
+			else
+				req.end();
+		});
+	}
+}
+
+// What Client keeps of one Set-Cookie header, for TlsClient.
+function storeCookie(jar, setCookie) {
+	const [pair, ...attrs] = setCookie.split(';');
+	const eq = pair.indexOf('=');
+	const name = pair.slice(0, eq).trim();
+	const value = pair.slice(eq + 1).trim();
+	const maxAge = attrs.map((a) => a.trim()).find((a) => /^max-age=/i.test(a));
+	if (value === '' || (maxAge && Number(maxAge.split('=')[1]) <= 0))
+		jar.delete(name);
+	else
+		jar.set(name, value);
+}
+
+// One Set-Cookie header as {name, value, attrs}: attrs maps each attribute's
+// lower-case name to its value (true for flags such as Secure).
+export function parseSetCookie(setCookie) {
+	const [pair, ...rest] = setCookie.split(';');
+	const eq = pair.indexOf('=');
+	const attrs = {};
+	for (const a of rest) {
+		const t = a.trim();
+		if (!t)
+			continue;
+		const i = t.indexOf('=');
+		attrs[(i < 0 ? t : t.slice(0, i)).toLowerCase()] = i < 0 ? true : t.slice(i + 1);
+	}
+	return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
+}
