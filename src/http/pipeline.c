@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "social/apps.h"
 #include "web/pages.h"
 
 #include <arpa/inet.h>
@@ -312,6 +313,10 @@ void bst_pipeline_run(struct bst_req *r)
 		}
 		else
 			bst_reply_error(r, 404, "not_found", _("There is nothing at this address."));
+		return;
+	}
+	if (r->route->app && !bst_app_enabled(c, r->route->app)) {
+		bst_reply_error(r, 404, "not_found", _("There is nothing at this address."));
 		return;
 	}
 	if (!enforce_route(r))

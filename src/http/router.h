@@ -29,6 +29,8 @@ struct bst_route {
 	const char *pattern; /* "/api/v1/tokens/{id}"; a trailing "*" matches the rest */
 	bst_handler handler;
 	unsigned flags;
+	const char *app; /* an optional application (social/apps.h): when it
+			    is switched off, the route answers 404 */
 };
 
 /* Terminated by a route whose pattern is NULL. */

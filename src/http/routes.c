@@ -1,4 +1,7 @@
-/* The routing table: every page and API resource of the server. */
+/* The routing table: every page and API resource of the server. Entries:
+ * {method, pattern, handler, flags, app}; see router.h. The collaboration
+ * features keep their entries in routes_<feature>.inc, included below: it
+ * is still one table. */
 #include "http/router.h"
 #include "http/static.h"
 #include "api/api.h"
@@ -7,46 +10,52 @@
 #include <stddef.h>
 
 const struct bst_route bst_routes[] = {
-	{"GET", "/static/*", bst_static_serve, BST_R_STATIC},
+	{"GET", "/static/*", bst_static_serve, BST_R_STATIC, NULL},
 
-	{"GET", "/", bst_page_home, BST_R_AUTH},
-	{"GET", "/login", bst_page_login, BST_R_PUBLIC},
-	{"POST", "/login", bst_page_login, BST_R_PUBLIC},
-	{"GET", "/login/2fa", bst_page_login_2fa, BST_R_MFA_STEP},
-	{"POST", "/login/2fa", bst_page_login_2fa, BST_R_MFA_STEP},
-	{"GET", "/login/2fa/setup", bst_page_mfa_setup, BST_R_MFA_STEP | BST_R_AUTH},
-	{"POST", "/login/2fa/setup", bst_page_mfa_setup, BST_R_MFA_STEP | BST_R_AUTH},
-	{"POST", "/logout", bst_page_logout, BST_R_MFA_STEP | BST_R_AUTH},
-	{"GET", "/activate/{token}", bst_page_link, BST_R_PUBLIC},
-	{"POST", "/activate/{token}", bst_page_link, BST_R_PUBLIC},
-	{"GET", "/reset/{token}", bst_page_link, BST_R_PUBLIC},
-	{"POST", "/reset/{token}", bst_page_link, BST_R_PUBLIC},
-	{"GET", "/register", bst_page_register, BST_R_PUBLIC},
-	{"POST", "/register", bst_page_register, BST_R_PUBLIC},
-	{"GET", "/reauth", bst_page_reauth, BST_R_AUTH},
-	{"POST", "/reauth", bst_page_reauth, BST_R_AUTH},
-	{"GET", "/settings", bst_page_settings, BST_R_AUTH},
-	{"POST", "/settings", bst_page_settings, BST_R_AUTH},
-	{"GET", "/settings/sessions", bst_page_sessions, BST_R_AUTH},
-	{"POST", "/settings/sessions", bst_page_sessions, BST_R_AUTH},
-	{"GET", "/settings/tokens", bst_page_tokens, BST_R_AUTH},
-	{"POST", "/settings/tokens", bst_page_tokens, BST_R_AUTH},
-	{"POST", "/settings/tokens/{id}/revoke", bst_page_tokens, BST_R_AUTH},
-	{"GET", "/admin/users", bst_page_admin_users, BST_R_ADMIN | BST_R_REAUTH},
-	{"POST", "/admin/users", bst_page_admin_users, BST_R_ADMIN | BST_R_REAUTH},
-	{"GET", "/admin/users/{id}", bst_page_admin_user, BST_R_ADMIN | BST_R_REAUTH},
-	{"POST", "/admin/users/{id}", bst_page_admin_user, BST_R_ADMIN | BST_R_REAUTH},
-	{"GET", "/admin/settings", bst_page_admin_settings, BST_R_ADMIN | BST_R_REAUTH},
-	{"POST", "/admin/settings", bst_page_admin_settings, BST_R_ADMIN | BST_R_REAUTH},
+	{"GET", "/", bst_page_home, BST_R_AUTH, NULL},
+	{"GET", "/login", bst_page_login, BST_R_PUBLIC, NULL},
+	{"POST", "/login", bst_page_login, BST_R_PUBLIC, NULL},
+	{"GET", "/login/2fa", bst_page_login_2fa, BST_R_MFA_STEP, NULL},
+	{"POST", "/login/2fa", bst_page_login_2fa, BST_R_MFA_STEP, NULL},
+	{"GET", "/login/2fa/setup", bst_page_mfa_setup, BST_R_MFA_STEP | BST_R_AUTH, NULL},
+	{"POST", "/login/2fa/setup", bst_page_mfa_setup, BST_R_MFA_STEP | BST_R_AUTH, NULL},
+	{"POST", "/logout", bst_page_logout, BST_R_MFA_STEP | BST_R_AUTH, NULL},
+	{"GET", "/activate/{token}", bst_page_link, BST_R_PUBLIC, NULL},
+	{"POST", "/activate/{token}", bst_page_link, BST_R_PUBLIC, NULL},
+	{"GET", "/reset/{token}", bst_page_link, BST_R_PUBLIC, NULL},
+	{"POST", "/reset/{token}", bst_page_link, BST_R_PUBLIC, NULL},
+	{"GET", "/register", bst_page_register, BST_R_PUBLIC, NULL},
+	{"POST", "/register", bst_page_register, BST_R_PUBLIC, NULL},
+	{"GET", "/reauth", bst_page_reauth, BST_R_AUTH, NULL},
+	{"POST", "/reauth", bst_page_reauth, BST_R_AUTH, NULL},
+	{"GET", "/settings", bst_page_settings, BST_R_AUTH, NULL},
+	{"POST", "/settings", bst_page_settings, BST_R_AUTH, NULL},
+	{"GET", "/settings/sessions", bst_page_sessions, BST_R_AUTH, NULL},
+	{"POST", "/settings/sessions", bst_page_sessions, BST_R_AUTH, NULL},
+	{"GET", "/settings/tokens", bst_page_tokens, BST_R_AUTH, NULL},
+	{"POST", "/settings/tokens", bst_page_tokens, BST_R_AUTH, NULL},
+	{"POST", "/settings/tokens/{id}/revoke", bst_page_tokens, BST_R_AUTH, NULL},
+	{"GET", "/admin/users", bst_page_admin_users, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/users", bst_page_admin_users, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/users/{id}", bst_page_admin_user, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/users/{id}", bst_page_admin_user, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/settings", bst_page_admin_settings, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/settings", bst_page_admin_settings, BST_R_ADMIN | BST_R_REAUTH, NULL},
 
-	{"GET", "/api/v1/me", bst_api_me, BST_R_AUTH},
-	{"POST", "/api/v1/register", bst_api_register, BST_R_PUBLIC},
-	{"GET", "/api/v1/tokens", bst_api_tokens, BST_R_AUTH},
-	{"POST", "/api/v1/tokens", bst_api_tokens, BST_R_AUTH | BST_R_WRITE},
-	{"DELETE", "/api/v1/tokens/{id}", bst_api_token, BST_R_AUTH | BST_R_WRITE},
-	{"GET", "/api/v1/sessions", bst_api_sessions, BST_R_AUTH},
-	{"DELETE", "/api/v1/sessions/{id}", bst_api_session, BST_R_AUTH | BST_R_WRITE},
-	{"GET", "/api/v1/users", bst_api_users, BST_R_ADMIN},
-	{"POST", "/api/v1/users", bst_api_users, BST_R_ADMIN | BST_R_WRITE},
-	{NULL, NULL, NULL, 0},
+	{"GET", "/api/v1/me", bst_api_me, BST_R_AUTH, NULL},
+	{"POST", "/api/v1/register", bst_api_register, BST_R_PUBLIC, NULL},
+	{"GET", "/api/v1/tokens", bst_api_tokens, BST_R_AUTH, NULL},
+	{"POST", "/api/v1/tokens", bst_api_tokens, BST_R_AUTH | BST_R_WRITE, NULL},
+	{"DELETE", "/api/v1/tokens/{id}", bst_api_token, BST_R_AUTH | BST_R_WRITE, NULL},
+	{"GET", "/api/v1/sessions", bst_api_sessions, BST_R_AUTH, NULL},
+	{"DELETE", "/api/v1/sessions/{id}", bst_api_session, BST_R_AUTH | BST_R_WRITE, NULL},
+	{"GET", "/api/v1/users", bst_api_users, BST_R_ADMIN, NULL},
+	{"POST", "/api/v1/users", bst_api_users, BST_R_ADMIN | BST_R_WRITE, NULL},
+	/* collaboration: one fragment per feature, each owned by its files */
+#include "http/routes_groups.inc"
+#include "http/routes_posts.inc"
+#include "http/routes_profiles.inc"
+#include "http/routes_documents.inc"
+#include "http/routes_notifications.inc"
+	{NULL, NULL, NULL, 0, NULL},
 };

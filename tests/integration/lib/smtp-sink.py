@@ -6,9 +6,11 @@ NNNN.eml (the DATA bytes, unstuffed, CRLF line ends kept) with NNNN.json
 beside it (the envelope: helo, mail_from, rcpt_to), both written to a
 temporary name then renamed, so a reader never sees half a message.
 
-Usage: smtp-sink.py DIR [--port N]
+Usage: smtp-sink.py DIR [--port N] [--mute]
 Listens on 127.0.0.1 (port N, or a free one) and prints "port N" on stdout
-once it accepts connections. Stops on SIGTERM or SIGINT."""
+once it accepts connections. With --mute it plays a relay that hangs: it
+accepts connections, prints "connection" on stdout for each, and never
+answers. Stops on SIGTERM or SIGINT."""
 
 import json
 import os
@@ -79,6 +81,14 @@ class Session(socketserver.StreamRequestHandler):
 		return b''.join(lines)
 
 	def handle(self):
+		if self.server.mute:
+			print('connection', flush=True)
+			try:
+				while self.rfile.read(1):
+					pass
+			except OSError:  # our own timeout, or the client gave up
+				pass
+			return
 		self.helo = None
 		self.reset()
 		self.reply('220 sink.localhost ESMTP test sink')
@@ -152,6 +162,9 @@ class Server(socketserver.ThreadingTCPServer):
 def main():
 	args = sys.argv[1:]
 	port = 0
+	mute = '--mute' in args
+	if mute:
+		args.remove('--mute')
 	if len(args) == 3 and args[1] == '--port':
 		port = int(args[2])
 		args = args[:1]
@@ -159,6 +172,7 @@ def main():
 		sys.exit(__doc__)
 	server = Server((HOST, port), Session)
 	server.directory = args[0]
+	server.mute = mute
 
 	def stop(signum, frame):
 		# shutdown() waits for serve_forever(): call it from another thread
