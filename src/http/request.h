@@ -46,6 +46,9 @@ struct bst_req {
 	} headers[BST_MAX_EXTRA_HEADERS];
 	int n_headers;
 	int status;            /* set when answered */
+	void *stream_state;    /* BST_R_STREAM: the route's own */
+	int stream_error;      /* BST_R_STREAM: non-zero when the upload failed */
+	struct bst_upload *upload; /* BST_R_STREAM: the transport's parser state */
 	int64_t started_ms;
 };
 

@@ -18,6 +18,29 @@ enum {
 	BST_R_MFA_STEP = 1 << 3, /* also reachable while the second factor is awaited */
 	BST_R_WRITE = 1 << 4,    /* API: a read-write token (or a session) */
 	BST_R_STATIC = 1 << 5,   /* static asset: no platform settings, no session */
+	BST_R_STREAM = 1 << 6,   /* multipart body streamed to route->stream (uploads) */
+};
+
+/* Streaming uploads (routes flagged BST_R_STREAM with a multipart/form-data
+ * body): the body is never held whole. The transport checks the route's
+ * requirements when the headers arrive, then feeds the body to its
+ * multipart parser: text fields (at most 64 KiB each) are collected into
+ * r->form as usual; the CSRF field must come before the first file part
+ * (put the hidden input first in the form), else 403. File parts go to
+ * these callbacks, which may keep their state in r->stream_state. When the
+ * body is complete the route's handler runs as for any request (r->form
+ * filled, r->stream_error set if a callback or the parser failed). If the
+ * request dies before (client gone, limit hit), abort is called instead, so
+ * nothing half-written stays behind. The per-file size limit is the
+ * service's to enforce (return non-zero from data). */
+struct bst_req;
+struct bst_stream_ops {
+	/* returns 0, or non-zero to refuse the file (r->stream_error is set) */
+	int (*file_begin)(struct bst_req *r, const char *field, const char *filename,
+			  const char *claimed_type);
+	int (*file_data)(struct bst_req *r, const char *data, size_t len);
+	int (*file_end)(struct bst_req *r);
+	void (*abort)(struct bst_req *r);
 };
 
 /* Back-office actions ask for the password again after 15 minutes
@@ -31,6 +54,7 @@ struct bst_route {
 	unsigned flags;
 	const char *app; /* an optional application (social/apps.h): when it
 			    is switched off, the route answers 404 */
+	const struct bst_stream_ops *stream; /* BST_R_STREAM routes */
 };
 
 /* Terminated by a route whose pattern is NULL. */

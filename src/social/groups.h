@@ -32,6 +32,21 @@ struct bst_group_access {
 			     for secret groups they are not in) */
 };
 
+/* A group as people see it. */
+struct bst_group {
+	int64_t id;
+	char name[BST_GROUP_NAME_MAX + 1];
+	char description[BST_GROUP_DESC_MAX + 1];
+	char kind[8];
+	int64_t members;   /* members with state "member" */
+	int64_t created_ms;
+};
+
+/* The group if ctx may see it (access.see): 0; -1 when it does not exist
+ * for ctx or the store failed (*a says which: a->exists). a may be NULL. */
+int bst_group_get(struct bst_ctx *ctx, int64_t group_id, struct bst_group *g,
+		  struct bst_group_access *a);
+
 /* Fills *a for group_id. Returns 0, or -1 when the store failed. A group
  * ctx may not see reads as not existing (a->exists false). */
 int bst_group_access(struct bst_ctx *ctx, int64_t group_id, struct bst_group_access *a);
