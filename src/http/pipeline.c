@@ -72,8 +72,9 @@ static bool is_state_changing(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
-/* Parses query, cookies and body; answers 400/413 itself on failure. */
-static bool parse_input(struct bst_req *r)
+/* Parses query, cookies and (with_body) the body; answers 400/413 itself
+ * on failure. */
+static bool parse_input(struct bst_req *r, bool with_body)
 {
 	const char *q = strchr(r->raw_uri, '?');
 	int rc = q ? bst_parse_urlencoded(r->arena, q + 1, strlen(q + 1), &r->query)
@@ -96,7 +97,7 @@ static bool parse_input(struct bst_req *r)
 				_("This request is larger than the server accepts."));
 		return false;
 	}
-	if (!is_state_changing(r->method) || r->body.len == 0)
+	if (!with_body || !is_state_changing(r->method) || r->body.len == 0)
 		return true;
 	const char *ct = bst_req_header(r, "Content-Type");
 	if (!ct)
@@ -170,7 +171,7 @@ const char *bst_req_csrf_binding(struct bst_req *r)
 	return cookie_value(r, BST_PRE_COOKIE);
 }
 
-static bool csrf_ok(struct bst_req *r)
+bool bst_pipeline_csrf_ok(struct bst_req *r)
 {
 	if (r->ctx.via_token)
 		return true; /* bearer tokens are not sent by browsers on their own */
@@ -245,7 +246,7 @@ static bool enforce_route(struct bst_req *r)
 	return true;
 }
 
-void bst_pipeline_run(struct bst_req *r)
+bool bst_pipeline_prepare(struct bst_req *r, bool with_body)
 {
 	struct bst_server *s = r->srv;
 	struct bst_ctx *c = &r->ctx;
@@ -269,7 +270,7 @@ void bst_pipeline_run(struct bst_req *r)
 		static const char msg[] =
 			"421 Misdirected Request: no platform is served at this address.\n";
 		bst_reply_text(r, 421, "text/plain; charset=utf-8", msg, sizeof msg - 1);
-		return;
+		return false;
 	}
 	c->base_url = base_url(r);
 
@@ -283,25 +284,25 @@ void bst_pipeline_run(struct bst_req *r)
 			r->params[i] = bst_arena_strdup(r->arena, r->params[i]);
 	if (r->route && (r->route->flags & BST_R_STATIC)) {
 		r->route->handler(r);
-		return;
+		return false;
 	}
 	if (atomic_load(&c->platform->suspended)) {
 		bst_page_maintenance(r);
-		return;
+		return false;
 	}
 	if (bst_platform_settings(c->platform, &c->settings, c->now) != 0) {
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
-		return;
+		return false;
 	}
 	/* the visitor's language for errors found before we know who it is */
 	r->lang = bst_i18n_pick(NULL, bst_req_header(r, "Accept-Language"),
 				c->settings.default_lang);
 	bst_i18n_use(r->lang);
-	if (!parse_input(r))
-		return;
+	if (!parse_input(r, with_body))
+		return false;
 	authenticate(r);
 	if (r->status)
-		return;
+		return false;
 	r->lang = bst_i18n_pick(c->actor == BST_ACTOR_USER ? c->user.lang : NULL,
 				bst_req_header(r, "Accept-Language"), c->settings.default_lang);
 	bst_i18n_use(r->lang);
@@ -313,15 +314,37 @@ void bst_pipeline_run(struct bst_req *r)
 		}
 		else
 			bst_reply_error(r, 404, "not_found", _("There is nothing at this address."));
-		return;
+		return false;
 	}
 	if (r->route->app && !bst_app_enabled(c, r->route->app)) {
 		bst_reply_error(r, 404, "not_found", _("There is nothing at this address."));
-		return;
+		return false;
 	}
 	if (!enforce_route(r))
+		return false;
+	r->prepared = true;
+	return true;
+}
+
+void bst_pipeline_run(struct bst_req *r)
+{
+	struct bst_ctx *c = &r->ctx;
+	if (!r->prepared && !bst_pipeline_prepare(r, true))
 		return;
-	if (is_state_changing(r->method) && !csrf_ok(r)) {
+	if (r->upload && r->stream_error && !r->status) {
+		bst_reply_error(r, r->stream_error, "upload_refused",
+				r->stream_error == 413
+					? _("This file is larger than this platform accepts.")
+				: r->stream_error == 403
+					? _("This form expired or came from another site. Go "
+					    "back, reload the page and try again.")
+					: _("The upload could not be read: it is malformed or "
+					    "was interrupted."));
+		return;
+	}
+	if (r->status)
+		return;
+	if (is_state_changing(r->method) && !bst_pipeline_csrf_ok(r)) {
 		bst_log_warn("platform %s: CSRF check failed for %s %s from %s", c->platform->slug,
 			     r->method, r->path, c->client_addr);
 		bst_reply_error(r, 403, "csrf_failed",

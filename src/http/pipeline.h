@@ -6,5 +6,11 @@
 #include "http/request.h"
 
 void bst_pipeline_run(struct bst_req *r);
+/* The steps before the body: platform, maintenance, settings, query and
+ * cookies (and the buffered body when with_body), authentication, route,
+ * application switch, the route's requirements. false when it answered. */
+bool bst_pipeline_prepare(struct bst_req *r, bool with_body);
+/* Origin and synchronizer-token checks of a state-changing request. */
+bool bst_pipeline_csrf_ok(struct bst_req *r);
 
 #endif

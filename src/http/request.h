@@ -46,9 +46,11 @@ struct bst_req {
 	} headers[BST_MAX_EXTRA_HEADERS];
 	int n_headers;
 	int status;            /* set when answered */
+	bool prepared;         /* bst_pipeline_prepare done */
 	void *stream_state;    /* BST_R_STREAM: the route's own */
 	int stream_error;      /* BST_R_STREAM: non-zero when the upload failed */
 	struct bst_upload *upload; /* BST_R_STREAM: the transport's parser state */
+	long long upload_bytes;    /* BST_R_STREAM: bytes received so far */
 	int64_t started_ms;
 };
 

@@ -5,6 +5,7 @@
 #include "http/server.h"
 #include "http/pipeline.h"
 #include "http/request.h"
+#include "http/upload.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -52,6 +53,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct bst_req *r = *req_cls;
 	if (!r)
 		return;
+	if (r->upload)
+		bst_upload_abort(r); /* frees the parser; undoes an unfinished upload */
 	if (r->json)
 		json_decref(r->json);
 	bst_buf_free(&r->body);
@@ -76,8 +79,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = bst_arena_strdup(r->arena, url);
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (bst_upload_wanted(r)) {
+			/* checked now, streamed later: never held whole */
+			if (cl && strtoull(cl, NULL, 10) > BST_UPLOAD_BODY_MAX)
+				r->body_too_large = true;
+			else
+				bst_upload_begin(r);
+			return MHD_YES;
+		}
 		if (cl && strtoull(cl, NULL, 10) > s->config->max_body)
 			r->body_too_large = true;
+		return MHD_YES;
+	}
+	if (*upload_data_size && r->upload) {
+		if (r->upload_bytes + *upload_data_size > BST_UPLOAD_BODY_MAX)
+			r->stream_error = 413;
+		r->upload_bytes += *upload_data_size;
+		bst_upload_feed(r, upload_data, *upload_data_size);
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -94,6 +113,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->status)
 		return MHD_YES; /* already answered */
+	if (r->upload)
+		bst_upload_finish(r);
 	bst_pipeline_run(r);
 	return r->status ? MHD_YES : MHD_NO;
 }
