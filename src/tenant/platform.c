@@ -14,6 +14,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+bool bst_platform_name_valid(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+	if (len == 0 || len > BST_PLATFORM_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	/* valid UTF-8: it goes into pages, mail headers and bodies */
+	for (const unsigned char *p = (const unsigned char *)name; *p;) {
+		int n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		if (n == 0)
+			return false;
+		for (int k = 1; k < n; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
 bool bst_slug_valid(const char *slug)
 {
 	size_t n = strlen(slug);
@@ -100,6 +123,13 @@ int bst_platform_create(struct bst_install *in, const char *slug, const char *na
 			 "invalid platform name '%s': use 1 to 40 lower-case letters, digits "
 			 "and dashes, starting with a letter",
 			 slug);
+		return -1;
+	}
+	if (!bst_platform_name_valid(name)) {
+		snprintf(err, errlen,
+			 "invalid display name: give 1 to %d bytes of text without control "
+			 "characters",
+			 BST_PLATFORM_NAME_MAX);
 		return -1;
 	}
 	if (n_hosts == 0 || n_hosts > BST_MAX_HOSTS) {

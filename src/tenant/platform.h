@@ -48,6 +48,10 @@ void bst_platform_settings_changed(struct bst_platform *p);
 int bst_host_normalize(const char *in, char *out, size_t outlen);
 /* [a-z][a-z0-9-]{0,39} */
 bool bst_slug_valid(const char *slug);
+/* A platform's display name: UTF-8 text, no control characters, at most
+ * BST_PLATFORM_NAME_MAX bytes (it fits the 256-byte fields it is kept in). */
+#define BST_PLATFORM_NAME_MAX 200
+bool bst_platform_name_valid(const char *name);
 
 /* Creates the platform's directory, databases and data key, and registers
  * its hosts. Returns 0, or -1 with a sentence in err. */

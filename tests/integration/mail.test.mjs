@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-	Bastide, HOUR, MINUTE, SECOND, activate, enrolTotp, findLink, findLinks, formOf, freePort,
+	Bastide, HOUR, MINUTE, SECOND, activate, csrfOf, enrolTotp, findLink, findLinks, freePort,
 	noticesOf, startWithConfig,
 } from './lib/bastide.mjs';
 
@@ -221,12 +221,11 @@ function assertWellFormed(msg, { to, now }) {
 	return { m, subject: text };
 }
 
-const waitForCount = async (sink, n, ms) => {
-	const deadline = Date.now() + ms;
-	while (sink.messages().length < n && Date.now() < deadline)
-		await sleep(50);
-	return sink.messages().length;
-};
+// The invitation's subject names the platform, in the platform's language.
+function assertInvitationSubject(subject, platformName) {
+	assert.match(subject, /invitation/i, subject);
+	assert.ok(subject.endsWith(` ${platformName}`), `the platform name is not in: ${subject}`);
+}
 
 function smtpConfig(port) {
 	return ({ port: listen }) =>
@@ -258,7 +257,7 @@ describe('with a relay that works', () => {
 	test('the invitation queued by platform create arrives well formed, with the activation link, and the link works', async () => {
 		const msg = await sink.waitFor(acme.email);
 		const { m, subject } = assertWellFormed(msg, { to: acme.email, now: b.now() });
-		assert.equal(subject, `Your invitation to ${NAME}`);
+		assertInvitationSubject(subject, NAME);
 		assert.ok(m.body.includes(NAME), 'the platform name in the body, in UTF-8');
 		const link = findLink(m.body);
 		assert.equal(link, acme.link, 'the link in the mail is the one platform create printed');
@@ -272,15 +271,14 @@ describe('with a relay that works', () => {
 		await enrolTotp(b, admin); // administrators need a second factor
 		const page = await admin.get('/admin/users');
 		assert.equal(page.status, 200, `GET /admin/users: ${page.status} ${page.location ?? ''}`);
-		const form = formOf(page.body, '/admin/users');
 		const to = 'zoe@acme.example';
 		const res = await admin.post('/admin/users', {
-			...form.fields, email: to, name: 'Zoë Ünïcode-Ørsted', role: 'member',
+			csrf: csrfOf(page.body), email: to, name: 'Zoë Ünïcode-Ørsted', role: 'member',
 		});
 		assert.ok(res.status === 200 || res.status === 303, `POST /admin/users: ${res.status} ${noticesOf(res.body)}`);
 		const msg = await sink.waitFor(to);
 		const { m, subject } = assertWellFormed(msg, { to, now: b.now() });
-		assert.equal(subject, `Your invitation to ${NAME}`);
+		assertInvitationSubject(subject, NAME);
 		assert.match(m.body, /Zoë Ünïcode-Ørsted/);
 		const links = findLinks(m.body);
 		assert.equal(links.length, 1, m.body);
@@ -307,14 +305,16 @@ describe('with a relay that works', () => {
 	});
 
 	test('a very long non-ASCII subject is cut on a character boundary, never inside one', async (t) => {
-		const name = 'é'.repeat(300); // the subject is longer than the queue keeps
+		// 241 bytes: the platform keeps it whole, but the subject made of it is
+		// longer than the queue keeps (255 bytes), and cut inside an é
+		const name = `x${'é'.repeat(120)}`;
 		const r = await b.run(['platform', 'create', 'long', '--host', 'long.localhost', '--name', name,
 				       '--admin-email', 'long@acme.example']);
 		if (r.code !== 0)
-			return t.skip(`platform create refuses a 300-character name: ${r.stderr.trim()}`);
+			return t.skip(`platform create refuses a 121-character name: ${r.stderr.trim()}`);
 		const msg = await sink.waitFor('long@acme.example');
 		const { subject } = assertWellFormed(msg, { to: 'long@acme.example', now: b.now() });
-		assert.match(subject, /^Your invitation to é+$/, subject);
+		assert.match(subject, /x(é){100,}$/, subject);
 	});
 
 	test('every message was delivered exactly once', async () => {
@@ -411,6 +411,8 @@ describe('with a relay that accepts connections and never answers', () => {
 		await b.stop(); // asserts exit 0 within 15 s
 		const took = Date.now() - t0;
 		assert.ok(took < 10 * SECOND, `stopping took ${took} ms`);
+		assert.match(b.log(), /mail: message \d+ to boss@acme\.example interrupted by shutdown; it stays queued/);
+		// (not counted as a failed attempt: it is due at once at the next start)
 		// the relay recovers: the message goes out at the next start, once
 		const port = sink.port;
 		await sink.stop();
@@ -440,7 +442,7 @@ describe('without a relay', () => {
 
 	test('the message is printed in the server log with its link, and marked sent: a restart does not print it again', async () => {
 		const line = await b.waitForLog(/mail to boss@acme\.example \(no SMTP relay configured, printed here instead\): (.*)/);
-		assert.match(line[1], /Your invitation to ACME/);
+		assertInvitationSubject(line[1].split(': ')[0], 'ACME');
 		assert.equal(findLink(line[1]), acme.link);
 		await b.stop();
 		await b.start();
