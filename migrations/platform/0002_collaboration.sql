@@ -43,7 +43,10 @@ CREATE TABLE groups (
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL
 ) STRICT;
-CREATE UNIQUE INDEX groups_name ON groups (lower(name));
+-- Names are unique among groups people can see. Secret groups are left out:
+-- refusing a name because a secret group holds it would tell a non-member
+-- that it exists.
+CREATE UNIQUE INDEX groups_name ON groups (lower(name)) WHERE kind <> 'secret';
 
 -- state: member (in), invited (a group administrator asked them), requested
 -- (they asked to join a private group)

@@ -7,6 +7,28 @@
 #include "api/api.h"
 #include "web/pages.h"
 
+/* Each collaboration feature's handlers, for its routes_<feature>.inc. */
+#if __has_include("web/groups.h")
+#include "api/groups.h"
+#include "web/groups.h"
+#endif
+#if __has_include("web/posts.h")
+#include "api/posts.h"
+#include "web/posts.h"
+#endif
+#if __has_include("web/people.h")
+#include "api/people.h"
+#include "web/people.h"
+#endif
+#if __has_include("web/documents.h")
+#include "api/documents.h"
+#include "web/documents.h"
+#endif
+#if __has_include("web/search.h")
+#include "api/search.h"
+#include "web/search.h"
+#endif
+
 #include <stddef.h>
 
 const struct bst_route bst_routes[] = {
@@ -57,5 +79,6 @@ const struct bst_route bst_routes[] = {
 #include "http/routes_profiles.inc"
 #include "http/routes_documents.inc"
 #include "http/routes_notifications.inc"
+#include "http/routes_search.inc"
 	{NULL, NULL, NULL, 0, NULL},
 };
