@@ -352,6 +352,7 @@ void bst_pipeline_run(struct bst_req *r)
 				  "the page and try again."));
 		return;
 	}
+	r->handled = true;
 	r->route->handler(r);
 	if (!r->status) {
 		bst_log_error("handler for %s %s did not answer", r->method, r->path);

@@ -161,6 +161,22 @@ void bst_reply_static(struct bst_req *r, int status, const char *content_type,
 	queue(r, status, resp, content_type, true);
 }
 
+/* libmicrohttpd's reader protocol, with our names (request.h) */
+_Static_assert(BST_READ_END == MHD_CONTENT_READER_END_OF_STREAM, "reader end");
+_Static_assert(BST_READ_ERROR == MHD_CONTENT_READER_END_WITH_ERROR, "reader error");
+/* Bytes asked of a reader at a time. */
+#define STREAM_BLOCK (64 * 1024)
+
+void bst_reply_stream(struct bst_req *r, int status, const char *content_type, uint64_t size,
+		      bst_reply_reader read, void *cls, void (*free_cls)(void *cls))
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_callback(size, STREAM_BLOCK, read, cls, free_cls);
+	if (!resp && free_cls)
+		free_cls(cls);
+	queue(r, status, resp, content_type, false);
+}
+
 void bst_reply_redirect(struct bst_req *r, const char *location)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);

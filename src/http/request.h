@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/buf.h"
 #include "http/parse.h"
@@ -47,6 +48,7 @@ struct bst_req {
 	int n_headers;
 	int status;            /* set when answered */
 	bool prepared;         /* bst_pipeline_prepare done */
+	bool handled;          /* the route's handler ran (it owns what it made) */
 	void *stream_state;    /* BST_R_STREAM: the route's own */
 	int stream_error;      /* BST_R_STREAM: non-zero when the upload failed */
 	struct bst_upload *upload; /* BST_R_STREAM: the transport's parser state */
@@ -76,6 +78,16 @@ void bst_reply_html(struct bst_req *r, int status, bst_buf *body);
 void bst_reply_json(struct bst_req *r, int status, json_t *body); /* steals body */
 void bst_reply_text(struct bst_req *r, int status, const char *content_type,
 		    const void *data, size_t len);
+/* A body produced as it is sent (downloads): read is called with the
+ * position reached and returns bytes written, BST_READ_END at the end, or
+ * BST_READ_ERROR to cut the connection (the client then sees an incomplete
+ * transfer, never a complete-looking one). free_cls runs when the response
+ * is done with. Same headers as every reply; not cacheable. */
+#define BST_READ_END ((ssize_t)-1)
+#define BST_READ_ERROR ((ssize_t)-2)
+typedef ssize_t (*bst_reply_reader)(void *cls, uint64_t pos, char *buf, size_t max);
+void bst_reply_stream(struct bst_req *r, int status, const char *content_type, uint64_t size,
+		      bst_reply_reader read, void *cls, void (*free_cls)(void *cls));
 /* 303 See Other to a path on the same host (never an absolute URL from
  * input: callers pass a path they checked with bst_safe_next). */
 void bst_reply_redirect(struct bst_req *r, const char *location);

@@ -15,7 +15,6 @@ struct bst_upload {
 	bst_multipart *mp;
 	bool in_file;         /* the current part is a file */
 	bool csrf_checked;
-	bool finished;        /* the route's handler is running or ran */
 	bool aborted;
 	const char *field;    /* the current text part's name */
 	bst_buf value;        /* the current text part's value */
@@ -169,13 +168,14 @@ void bst_upload_finish(struct bst_req *r)
 		u->aborted = true;
 		r->route->stream->abort(r);
 	}
-	u->finished = true;
 }
 
 void bst_upload_abort(struct bst_req *r)
 {
 	struct bst_upload *u = r->upload;
-	if (!u || u->aborted || u->finished)
+	/* once the handler ran, what the upload made is its to keep or undo;
+	 * before (a reply from the pipeline, a client gone), it is undone here */
+	if (!u || u->aborted || r->handled)
 		goto cleanup;
 	u->aborted = true;
 	if (r->route && r->route->stream && r->route->stream->abort)

@@ -1,0 +1,209 @@
+/* The document base: a library per group and a personal space per person,
+ * with folders (folders.c), documents and their versions (documents.c),
+ * whose files live encrypted in the blob store (blobs.h). This service
+ * decides who may do what and audits every change:
+ *  - a group's library follows bst_group_access: those who may read the
+ *    group list and download; those who may write upload, create folders,
+ *    add versions, and rename, move and delete what they created; those
+ *    who may manage the group (its administrators, and the platform's
+ *    administrators for groups they may see) rename, move, delete and
+ *    restore anything;
+ *  - a personal space is its owner's only. Platform administrators may not
+ *    browse another person's space: it is private by design, the way a
+ *    mailbox is, and nothing here makes an exception for them.
+ * Deletion is soft: the uploader (or a manager) may restore for
+ * BST_DOC_RESTORE_MS; older deleted documents stay in the database and the
+ * blob store until a purge job (not written yet) removes them. Names are
+ * checked by bst_doc_name_valid; a live sibling's name (ignoring ASCII
+ * case) is refused. Thread-safe; an upload belongs to one request. */
+#ifndef BST_SOCIAL_DOCUMENTS_H
+#define BST_SOCIAL_DOCUMENTS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/q_documents.h"
+#include "social/blobs.h"
+#include "tenant/context.h"
+
+/* Longest name, in bytes: NAME_MAX of common file systems, so that any
+ * document can be saved under its name. */
+#define BST_DOC_NAME_MAX 255
+/* Largest file accepted, per upload (issue 3's default: 100 MB). */
+#define BST_DOC_FILE_MAX (100LL * 1000 * 1000)
+/* Bytes a platform may hold in documents (every version of every live
+ * document), unless the operator decides otherwise (a setting to come). */
+#define BST_DOC_QUOTA_DEFAULT (10LL * 1024 * 1024 * 1024)
+/* How long a deleted document or folder can be restored (issue 3). */
+#define BST_DOC_RESTORE_MS (30LL * 24 * 3600 * 1000)
+/* Rows per page of a folder's documents; folders shown at once. */
+#define BST_DOC_LIST_MAX 100
+#define BST_FOLDER_LIST_MAX 500
+/* Folders inside folders, at most: deeper trees are not something people
+ * navigate, and the bound keeps breadcrumb queries small. */
+#define BST_FOLDER_DEPTH_MAX 16
+
+enum bst_doc_status {
+	BST_DOC_OK = 0,
+	BST_DOC_NOT_FOUND,        /* also: what ctx may not know of */
+	BST_DOC_FORBIDDEN,
+	BST_DOC_INVALID_OWNER,    /* owner other than group or user */
+	BST_DOC_INVALID_NAME,
+	BST_DOC_NAME_TAKEN,
+	BST_DOC_FOLDER_NOT_FOUND,
+	BST_DOC_FOLDER_NOT_EMPTY,
+	BST_DOC_TOO_DEEP,
+	BST_DOC_VERSION_NOT_FOUND,
+	BST_DOC_NO_FILE,
+	BST_DOC_TOO_LARGE,
+	BST_DOC_QUOTA,
+	BST_DOC_NOT_DELETED,
+	BST_DOC_RESTORE_EXPIRED,
+	BST_DOC_UNREADABLE,       /* the stored file fails to decrypt */
+	BST_DOC_ERROR,            /* the store or the disk failed */
+};
+/* A stable code, an English msgid for people, the HTTP status. */
+const char *bst_doc_code(enum bst_doc_status s);
+const char *bst_doc_text(enum bst_doc_status s);
+int bst_doc_http_status(enum bst_doc_status s);
+
+/* Is name acceptable for a document or folder? 1 to BST_DOC_NAME_MAX
+ * bytes of valid UTF-8; no "/", "\", NUL or control characters; not "."
+ * or ".."; no leading or trailing space; no bidirectional overrides or
+ * isolates (U+202A..U+202E, U+2066..U+2069), zero-width characters
+ * (U+200B..U+200F, U+FEFF) or line separators (U+2028, U+2029); not a
+ * Windows reserved device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9), with
+ * or without an extension. */
+bool bst_doc_name_valid(const char *name);
+
+/* A library as ctx may use it. */
+struct bst_library {
+	char owner[8];     /* "group" | "user" */
+	int64_t owner_id;
+	bool read;         /* list, download */
+	bool write;        /* upload, create folders, add versions, change own */
+	bool manage;       /* change, delete and restore anything */
+};
+
+/* Opens the library of (owner, owner_id) for ctx: "group" and a group id,
+ * or "user" and ctx's own id (0 also means ctx's own). NOT_FOUND when ctx
+ * may not know of it (someone else's space, a secret group); FORBIDDEN
+ * when ctx may see but not read it. */
+enum bst_doc_status bst_library_open(struct bst_ctx *ctx, const char *owner, int64_t owner_id,
+				     struct bst_library *lib);
+
+/* ---- folders (folders.c) ---- */
+
+/* A live folder of lib (0: the root is always fine). */
+enum bst_doc_status bst_folder_check(struct bst_ctx *ctx, const struct bst_library *lib,
+				     int64_t folder_id, struct bst_folder_row *f);
+/* A folder by id with its library (deleted ones only for those who may
+ * restore them). */
+enum bst_doc_status bst_folder_get(struct bst_ctx *ctx, int64_t folder_id,
+				   struct bst_folder_row *f, struct bst_library *lib);
+/* May ctx rename and delete (or restore) f? */
+bool bst_folder_may_change(const struct bst_ctx *ctx, const struct bst_library *lib,
+			   const struct bst_folder_row *f);
+/* The path from the root to folder_id (root first; nothing for 0). */
+enum bst_doc_status bst_folder_path(struct bst_ctx *ctx, const struct bst_library *lib,
+				    int64_t folder_id,
+				    void (*fn)(void *cls, const struct bst_folder_row *f),
+				    void *cls);
+/* Live sub-folders by name, from offset, at most limit
+ * (1..BST_FOLDER_LIST_MAX); or (deleted) those ctx may restore, deleted
+ * within BST_DOC_RESTORE_MS (offset and limit unused). */
+enum bst_doc_status bst_folder_list(struct bst_ctx *ctx, const struct bst_library *lib,
+				    int64_t parent_id, bool deleted, int64_t offset, int limit,
+				    void (*fn)(void *cls, const struct bst_folder_row *f),
+				    void *cls);
+/* Every live folder of the library (at most BST_FOLDER_LIST_MAX, by id):
+ * the targets of a move. */
+enum bst_doc_status bst_folder_all(struct bst_ctx *ctx, const struct bst_library *lib,
+				   void (*fn)(void *cls, const struct bst_folder_row *f), void *cls);
+/* Audited: folder.create, folder.rename, folder.delete, folder.restore. A
+ * folder is deleted only when empty (FOLDER_NOT_EMPTY). */
+enum bst_doc_status bst_folder_create(struct bst_ctx *ctx, const struct bst_library *lib,
+				      int64_t parent_id, const char *name, int64_t *id);
+enum bst_doc_status bst_folder_rename(struct bst_ctx *ctx, int64_t folder_id, const char *name);
+enum bst_doc_status bst_folder_delete(struct bst_ctx *ctx, int64_t folder_id);
+/* Back in its parent, or at the root when the parent is deleted too. */
+enum bst_doc_status bst_folder_restore(struct bst_ctx *ctx, int64_t folder_id);
+
+/* ---- documents (documents.c) ---- */
+
+/* What ctx may do with one document. */
+struct bst_doc_rights {
+	bool version; /* upload a new version */
+	bool change;  /* rename, move, delete */
+	bool restore; /* deleted, within the window, and ctx may restore it */
+};
+
+/* Live documents of a folder: by id after `after` (API pages), or by name
+ * from `offset` when after < 0 (web pages); at most limit
+ * (1..BST_DOC_LIST_MAX). */
+enum bst_doc_status bst_doc_list(struct bst_ctx *ctx, const struct bst_library *lib,
+				 int64_t folder_id, int64_t after, int64_t offset, int limit,
+				 void (*fn)(void *cls, const struct bst_document_row *d),
+				 void *cls);
+/* Documents of a folder deleted within BST_DOC_RESTORE_MS that ctx may
+ * restore, newest deletion first, at most BST_DOC_LIST_MAX. */
+enum bst_doc_status bst_doc_list_deleted(struct bst_ctx *ctx, const struct bst_library *lib,
+					 int64_t folder_id,
+					 void (*fn)(void *cls, const struct bst_document_row *d),
+					 void *cls);
+/* One document with its library and ctx's rights. A deleted document is
+ * NOT_FOUND except to those who may restore it. lib and rights may be
+ * NULL. */
+enum bst_doc_status bst_doc_get(struct bst_ctx *ctx, int64_t id, struct bst_document_row *d,
+				struct bst_library *lib, struct bst_doc_rights *rights);
+/* Every version, newest first. */
+enum bst_doc_status bst_doc_versions(struct bst_ctx *ctx, int64_t id,
+				     void (*fn)(void *cls,
+						const struct bst_document_version_row *v),
+				     void *cls);
+/* Audited: document.rename, document.move (folder_id 0: the root),
+ * document.delete, document.restore (into its folder, or the root when the
+ * folder was deleted). The search index follows. */
+enum bst_doc_status bst_doc_rename(struct bst_ctx *ctx, int64_t id, const char *name);
+enum bst_doc_status bst_doc_move(struct bst_ctx *ctx, int64_t id, int64_t folder_id);
+enum bst_doc_status bst_doc_delete(struct bst_ctx *ctx, int64_t id);
+enum bst_doc_status bst_doc_restore(struct bst_ctx *ctx, int64_t id);
+/* Opens version `number` (0: the latest) of a live document for download
+ * and audits it (document.download: downloads are security events). The
+ * caller streams *reader out and frees it (bst_blob_reader_free). */
+enum bst_doc_status bst_doc_open(struct bst_ctx *ctx, int64_t id, int64_t number,
+				 struct bst_document_row *d,
+				 struct bst_document_version_row *v,
+				 struct bst_blob_reader **reader);
+
+/* ---- uploads (documents.c) ---- */
+
+/* An upload in progress: the file is encrypted into the blob store as it
+ * arrives, never held whole; nothing is visible until committed, and
+ * nothing stays behind when aborted. */
+struct bst_doc_upload;
+
+/* Where an upload goes: a new document named name in folder_id of
+ * (owner, owner_id), or, when document_id is not 0, a new version of that
+ * document (owner, folder and name then unused). Checks rights, name and
+ * quota, and opens the blob. ctx must outlive the upload (the request's).
+ * On failure *out is NULL. */
+enum bst_doc_status bst_doc_upload_begin(struct bst_ctx *ctx, const char *owner,
+					 int64_t owner_id, int64_t folder_id,
+					 int64_t document_id, const char *name,
+					 struct bst_doc_upload **out);
+/* The next bytes of the file. TOO_LARGE beyond BST_DOC_FILE_MAX, QUOTA
+ * beyond the platform's quota, ERROR when the disk fails: the upload can
+ * then only be aborted. */
+enum bst_doc_status bst_doc_upload_data(struct bst_doc_upload *u, const void *data,
+					size_t len);
+/* Seals the blob and records the document (or its new version), its
+ * sniffed type, the search index entry, then audits document.upload. Frees
+ * u whatever happens; on failure nothing remains (no row, no file).
+ * *document_id and *number say what was created. */
+enum bst_doc_status bst_doc_upload_commit(struct bst_doc_upload *u, int64_t *document_id,
+					  int64_t *number);
+/* Removes everything the upload wrote and frees it. NULL does nothing. */
+void bst_doc_upload_abort(struct bst_doc_upload *u);
+
+#endif
