@@ -207,3 +207,8 @@ CREATE VIRTUAL TABLE search_index USING fts5(
   kind UNINDEXED, ref UNINDEXED, title, body,
   tokenize = 'unicode61 remove_diacritics 2'
 );
+-- the people already there (same text as bst_profile_index)
+INSERT INTO search_index (kind, ref, title, body)
+  SELECT 'user', id, name, job_title || char(10) || department || char(10) || location
+         || char(10) || bio
+  FROM users WHERE status = 'active';

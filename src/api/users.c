@@ -1,7 +1,11 @@
-/* /api/v1/users, for administrators: GET lists the platform's accounts
- * (search with ?q=, pages with ?limit= and ?cursor=), POST creates an
- * account and mails its invitation. */
+/* /api/v1/users: GET lists the platform's accounts (search with ?q=,
+ * pages with ?limit= and ?cursor=), for administrators in full; with
+ * ?department= or ?location=, or for a member, it is the directory
+ * instead: profiles of active accounts (administrators: every account),
+ * by name. POST creates an account and mails its invitation
+ * (administrators). */
 #include "api/api.h"
+#include "api/people.h"
 #include "auth/account.h"
 #include "core/i18n.h"
 
@@ -23,6 +27,31 @@ static void each(void *cls, const struct bst_user_row *u)
 	json_array_append_new(l->items, bst_api_user(u));
 }
 
+static void each_profile(void *cls, const struct bst_profile_row *p)
+{
+	struct list *l = cls;
+	if (++l->n > l->limit)
+		return;
+	l->last_id = p->id;
+	json_array_append_new(l->items, bst_api_profile_json(p, false));
+}
+
+/* The directory: profiles, filtered, by name. */
+static void directory(struct bst_req *r, int limit, int64_t after, const char *q)
+{
+	const char *dept = bst_kv_get(&r->query, "department");
+	const char *loc = bst_kv_get(&r->query, "location");
+	struct bst_q_profile_filter f = {q, dept, loc, bst_ctx_is_admin(&r->ctx)};
+	struct list l = {json_array(), limit, 0, 0};
+	if (bst_profile_list(&r->ctx, &f, after, limit + 1, each_profile, &l) != BST_PROFILE_OK) {
+		json_decref(l.items);
+		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
+		return;
+	}
+	json_t *next = l.n > limit ? json_sprintf("%lld", (long long)l.last_id) : json_null();
+	bst_reply_json(r, 200, json_pack("{so so}", "items", l.items, "next_cursor", next));
+}
+
 static void list(struct bst_req *r)
 {
 	int limit;
@@ -30,6 +59,11 @@ static void list(struct bst_req *r)
 	if (!bst_api_page_args(r, &limit, &after))
 		return;
 	const char *q = bst_kv_get(&r->query, "q");
+	if (!bst_ctx_is_admin(&r->ctx) || bst_kv_get(&r->query, "department") ||
+	    bst_kv_get(&r->query, "location")) {
+		directory(r, limit, after, q);
+		return;
+	}
 	struct list l = {json_array(), limit, 0, 0};
 	if (bst_q_user_list(r->ctx.platform->main, q && q[0] ? q : NULL, after, limit + 1, each,
 			    &l) < 0) {

@@ -9,6 +9,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "ops/mail.h"
+#include "social/profiles.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -206,6 +207,7 @@ enum bst_account_status bst_account_create_active(struct bst_ctx *ctx, const cha
 	if (bst_q_user_insert(ctx->platform->main, addr, name, role, "active", hash, ctx->now,
 			      &id) != BST_QS_ONE_RESULT)
 		return BST_ACC_ERROR;
+	bst_profile_index(ctx, id);
 	bst_audit_record(ctx, "account.create", addr, json_pack("{ss ss sb}", "role", role, "name", name, "active", 1));
 	return BST_ACC_OK;
 }
@@ -292,6 +294,7 @@ enum bst_account_status bst_account_link_use(struct bst_ctx *ctx, const char *pu
 			      BST_QS_ONE_RESULT)
 		return BST_ACC_ERROR;
 	bst_q_failure_clear(ctx->platform->main, uid);
+	bst_profile_index(ctx, uid); /* an invitation accepted: now in the directory */
 	/* a new password ends every session opened with the old one */
 	bst_q_session_end_user(ctx->platform->main, uid, 0, ctx->now);
 	bst_audit_record(ctx, strcmp(purpose, "invite") == 0 ? "account.activate" : "account.password_reset",
@@ -325,6 +328,7 @@ enum bst_account_status bst_account_set_enabled(struct bst_ctx *ctx, int64_t use
 		return BST_ACC_ERROR;
 	if (!enabled)
 		bst_q_session_end_user(ctx->platform->main, user_id, 0, ctx->now);
+	bst_profile_index(ctx, user_id);
 	bst_audit_record(ctx, enabled ? "account.enable" : "account.disable", u.email,
 			 json_pack("{ss ss}", "from", u.status, "to", status));
 	return BST_ACC_OK;
@@ -429,6 +433,7 @@ enum bst_account_status bst_account_register(struct bst_ctx *ctx, const char *em
 	if (bst_q_user_insert(ctx->platform->main, addr, name, "member", "active", hash, ctx->now,
 			      user_id) != BST_QS_ONE_RESULT)
 		return BST_ACC_ERROR;
+	bst_profile_index(ctx, *user_id);
 	bst_audit_record(ctx, "account.register", addr, NULL);
 	return BST_ACC_OK;
 }

@@ -4,6 +4,8 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "ops/mail.h"
+#include "ops/scheduler.h"
+#include "social/notifications.h"
 
 #include <curl/curl.h>
 #include <signal.h>
@@ -15,6 +17,40 @@ static const char usage[] =
 	"Runs the server and the job scheduler in the foreground. SIGINT or SIGTERM\n"
 	"stop accepting connections, finish the requests in flight, flush the queues\n"
 	"and exit with status 0.\n";
+
+/* What the scheduled jobs work on. */
+struct jobs {
+	struct bst_install *install;
+	bst_registry *registry;
+	const struct bst_config *config;
+};
+
+static void job_notification_mail(void *cls, int64_t now)
+{
+	struct jobs *j = cls;
+	bst_notification_mail_run(j->install, j->registry, j->config, now);
+}
+
+static void job_digest(void *cls, int64_t now)
+{
+	struct jobs *j = cls;
+	bst_digest_run(j->install, j->registry, j->config, now);
+}
+
+/* The jobs and their first run after start: the mail safety net soon, the
+ * digest after a minute (a server restarting in a loop does not mail). */
+static struct bst_scheduler *start_jobs(struct jobs *j)
+{
+	struct bst_scheduler *s = bst_scheduler_new();
+	if (!s || bst_scheduler_add(s, "notification-mail", 5000, BST_NOTIFY_MAIL_PERIOD_MS,
+				    job_notification_mail, j) != 0 ||
+	    bst_scheduler_add(s, "digest", 60000, BST_DIGEST_RUN_PERIOD_MS, job_digest, j) != 0 ||
+	    bst_scheduler_start(s) != 0) {
+		bst_scheduler_stop(s);
+		return NULL;
+	}
+	return s;
+}
 
 int bst_cmd_serve(int argc, char **argv)
 {
@@ -58,11 +94,17 @@ int bst_cmd_serve(int argc, char **argv)
 		return BST_EXIT_FAIL;
 	}
 	struct bst_mailer *mailer = bst_mailer_start(c.install, &c.cfg);
+	struct jobs jobs = {c.install, srv.registry, &c.cfg};
+	struct bst_scheduler *scheduler = start_jobs(&jobs);
+	if (!scheduler)
+		bst_log_error("the job scheduler did not start: no notification mail, no digests");
 	bst_log_info("bastide %s serving on http://%s%s%s (data %s)", BST_VERSION, c.cfg.listen,
 		     c.cfg.tls_listen[0] ? " and https://" : "", c.cfg.tls_listen, c.data);
 	int sig = 0;
 	sigwait(&set, &sig);
 	bst_log_info("received %s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/* the jobs use the server's platform registry: they stop first */
+	bst_scheduler_stop(scheduler);
 	bst_server_stop(&srv);
 	bst_mailer_stop(mailer);
 	bst_cli_close(&c);

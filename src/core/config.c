@@ -2,6 +2,7 @@
 #include "core/config.h"
 
 #include <ini.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,41 @@ static int set_uint(const char *value, unsigned *out)
 	if (*value == '\0' || *end != '\0' || v > 1000000000ul)
 		return -1;
 	*out = (unsigned)v;
+	return 0;
+}
+
+/* Printable ASCII or UTF-8, no control characters: shown on pages. */
+static bool line_text(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* An http(s) URL without spaces, quotes, query or fragment, to which a
+ * room name is appended after a "/"; a trailing "/" is dropped; empty
+ * means no server. */
+static int meetings_url(struct bst_config *c, const char *v)
+{
+	if (!v[0]) {
+		c->meetings_url[0] = '\0';
+		return 0;
+	}
+	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
+		return -1;
+	const char *host = strstr(v, "://") + 3;
+	if (!*host || *host == '/')
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("\"'<>`?#\\", *p))
+			return -1;
+	size_t n = strlen(v);
+	while (n > 0 && v[n - 1] == '/')
+		n--;
+	if (n >= sizeof c->meetings_url)
+		return -1;
+	snprintf(c->meetings_url, sizeof c->meetings_url, "%.*s", (int)n, v);
 	return 0;
 }
 
@@ -89,6 +125,12 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		rc = COPY(c->smtp_password, value);
 	else if (IS("smtp", "from"))
 		rc = COPY(c->smtp_from, value);
+	else if (IS("meetings", "url"))
+		rc = meetings_url(c, value);
+	else if (IS("meetings", "provider"))
+		rc = line_text(value) ? COPY(c->meetings_provider, value) : -1;
+	else if (IS("meetings", "region"))
+		rc = line_text(value) ? COPY(c->meetings_region, value) : -1;
 	else {
 		/* inih goes on after an error but reports the first line: keep
 		 * the first reason too */

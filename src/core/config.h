@@ -30,6 +30,12 @@ struct bst_config {
 	char smtp_from[256];
 	char public_scheme[8];      /* scheme used in links: http or https */
 	unsigned public_port;       /* port used in links (0 = default) */
+	/* [meetings]: the Jitsi server of the video meetings application and
+	 * where it is hosted, which platform administrators see before they
+	 * switch the application on */
+	char meetings_url[512];     /* "https://meet.example.org", no trailing /; "" = none */
+	char meetings_provider[128];
+	char meetings_region[128];  /* "EU (France)" */
 };
 
 void bst_config_defaults(struct bst_config *c);

@@ -71,7 +71,7 @@ const struct bst_route bst_routes[] = {
 	{"DELETE", "/api/v1/tokens/{id}", bst_api_token, BST_R_AUTH | BST_R_WRITE, NULL},
 	{"GET", "/api/v1/sessions", bst_api_sessions, BST_R_AUTH, NULL},
 	{"DELETE", "/api/v1/sessions/{id}", bst_api_session, BST_R_AUTH | BST_R_WRITE, NULL},
-	{"GET", "/api/v1/users", bst_api_users, BST_R_ADMIN, NULL},
+	{"GET", "/api/v1/users", bst_api_users, BST_R_AUTH, NULL},
 	{"POST", "/api/v1/users", bst_api_users, BST_R_ADMIN | BST_R_WRITE, NULL},
 	/* collaboration: one fragment per feature, each owned by its files */
 #include "http/routes_groups.inc"

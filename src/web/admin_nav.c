@@ -8,6 +8,7 @@ static const struct {
 } items[] = {
 	{"users", "/admin/users", N_("Users")},
 	{"settings", "/admin/settings", N_("Settings")},
+	{"apps", "/admin/apps", N_("Applications")},
 };
 
 void bst_page_admin_nav(struct bst_req *r, bst_buf *b, const char *current)

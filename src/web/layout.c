@@ -1,9 +1,12 @@
-/* The shared page layout: head, header with navigation, main, footer;
+/* The shared page layout: head, header with navigation (and the
+ * notifications bell: one bounded, indexed count per page), main, footer;
  * forms with their CSRF field; notices; error and maintenance pages. */
 #include "web/pages.h"
 #include "auth/csrf.h"
 #include "auth/session.h"
 #include "http/static.h"
+#include "social/apps.h"
+#include "social/notifications.h"
 
 #include <string.h>
 
@@ -96,6 +99,7 @@ static const struct {
 	{"sessions-ended", N_("All your other sessions were ended.")},
 	{"token-revoked", N_("The token was revoked.")},
 	{"expired", N_("Your session expired. Please sign in again.")},
+	{"meeting-started", N_("The meeting is ready: it is at the top of the list.")},
 };
 
 void bst_page_flash(struct bst_req *r, bst_buf *b)
@@ -106,6 +110,26 @@ void bst_page_flash(struct bst_req *r, bst_buf *b)
 	for (size_t i = 0; i < sizeof flashes / sizeof *flashes; i++)
 		if (strcmp(code, flashes[i].code) == 0)
 			bst_page_notice(b, "ok", _(flashes[i].text));
+}
+
+/* The notifications link with the unread count: in the link's text, so
+ * that it is read out ("Notifications (3)"), and drawn as a badge. */
+static void bell(struct bst_req *r, bst_buf *b, const char *current)
+{
+	int64_t unread = bst_notifications_unread(&r->ctx);
+	bst_buf_printf(b, "<li><a href=\"/notifications\" class=\"bell\"%s>%s", current,
+		       _("Notifications"));
+	if (unread > 0) {
+		char count[16];
+		if (unread >= BST_NOTIFY_BELL_CAP)
+			snprintf(count, sizeof count, "%d+", BST_NOTIFY_BELL_CAP - 1);
+		else
+			snprintf(count, sizeof count, "%lld", (long long)unread);
+		bst_buf_printf(b, " <span class=\"badge\"><span class=\"visually-hidden\">(</span>%s"
+				  "<span class=\"visually-hidden\">)</span></span>",
+			       count);
+	}
+	bst_buf_puts(b, "</a></li>");
 }
 
 void bst_page_begin(struct bst_req *r, bst_buf *b, const char *title)
@@ -132,6 +156,15 @@ void bst_page_begin(struct bst_req *r, bst_buf *b, const char *title)
 		bst_buf_printf(b, "<nav aria-label=\"%s\"><ul>", _("Main"));
 		bst_buf_printf(b, "<li><a href=\"/\"%s>%s</a></li>",
 			       strcmp(r->path, "/") == 0 ? here : "", _("Home"));
+		bst_buf_printf(b, "<li><a href=\"/people\"%s>%s</a></li>",
+			       strncmp(r->path, "/people", 7) == 0 ? here : "", _("People"));
+		bst_buf_printf(b, "<li><a href=\"/groups\"%s>%s</a></li>",
+			       strncmp(r->path, "/groups", 7) == 0 ? here : "", _("Groups"));
+		if (bst_app_enabled(c, BST_APP_MEETINGS))
+			bst_buf_printf(b, "<li><a href=\"/meetings\"%s>%s</a></li>",
+				       strncmp(r->path, "/meetings", 9) == 0 ? here : "",
+				       _("Meetings"));
+		bell(r, b, strncmp(r->path, "/notifications", 14) == 0 ? here : "");
 		bst_buf_printf(b, "<li><a href=\"/settings\"%s>%s</a></li>",
 			       account_area ? here : "", _("My account"));
 		if (bst_ctx_is_admin(c))
