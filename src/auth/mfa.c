@@ -35,9 +35,10 @@ static void recovery_key_hex(struct bst_ctx *ctx, const uint8_t code_hash[BST_HA
 {
 	uint8_t msg[BST_HASH_BYTES + 8];
 	uint8_t mac[BST_HASH_BYTES];
-	int64_t id = ctx->user.id;
+	uint64_t id = (uint64_t)ctx->user.id;
 	memcpy(msg, code_hash, BST_HASH_BYTES);
-	memcpy(msg + BST_HASH_BYTES, &id, sizeof id);
+	for (int i = 0; i < 8; i++) /* little-endian, whatever the machine */
+		msg[BST_HASH_BYTES + i] = (uint8_t)(id >> (8 * i));
 	bst_mac(ctx->platform->key, BST_KEY_BYTES, msg, sizeof msg, mac);
 	bst_hex(mac, sizeof mac, out);
 }
@@ -151,6 +152,7 @@ enum bst_login_result bst_mfa_enrol_confirm(struct bst_ctx *ctx, const char *cod
 	    bst_q_user_set_totp_step(ctx->platform->main, ctx->user.id, step) < 0)
 		return BST_LOGIN_ERROR;
 	ctx->user.totp_enabled = true;
+	bst_q_failure_clear(ctx->platform->main, ctx->user.id); /* sign-in complete */
 	bst_audit_record(ctx, "auth.mfa.enrolled", ctx->user.email, NULL);
 	return become_full(ctx, token, hash_hex);
 }

@@ -141,15 +141,17 @@ static struct conn *acquire(bst_db *db)
 
 static void release(bst_db *db, struct conn *c)
 {
-	bool may_park = atomic_load_explicit(&db->n_parked, memory_order_relaxed) <
-			POOL_MAX - POOL_SPARE;
-	for (int i = 0; may_park && i < THREAD_CACHE; i++)
-		if (parked[i].serial == 0) {
-			atomic_fetch_add(&db->n_parked, 1);
-			parked[i].serial = db->serial;
-			parked[i].c = c;
-			return;
-		}
+	/* reserve a parking place first, so that threads releasing together
+	 * cannot park more than the limit */
+	if (atomic_fetch_add(&db->n_parked, 1) < POOL_MAX - POOL_SPARE) {
+		for (int i = 0; i < THREAD_CACHE; i++)
+			if (parked[i].serial == 0) {
+				parked[i].serial = db->serial;
+				parked[i].c = c;
+				return;
+			}
+	}
+	atomic_fetch_sub(&db->n_parked, 1);
 	pthread_mutex_lock(&db->lock);
 	c->next_free = db->free_list;
 	db->free_list = c;

@@ -31,8 +31,10 @@ enum {
  * body is complete the route's handler runs as for any request (r->form
  * filled, r->stream_error set if a callback or the parser failed). If the
  * request dies before (client gone, limit hit), abort is called instead, so
- * nothing half-written stays behind. The per-file size limit is the
- * service's to enforce (return non-zero from data). */
+ * nothing half-written stays behind (abort may come when no file was
+ * begun). The per-file size limit is the service's to enforce: return
+ * non-zero from file_data, after setting r->stream_error to the status to
+ * answer (413), else the transport answers 400. */
 struct bst_req;
 struct bst_stream_ops {
 	/* returns 0, or non-zero to refuse the file (r->stream_error is set) */

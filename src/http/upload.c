@@ -136,8 +136,16 @@ void bst_upload_begin(struct bst_req *r)
 				_("Uploads are sent as multipart/form-data."));
 		return;
 	}
-	/* Origin and Sec-Fetch-Site can be checked now; the token when it
-	 * arrives, before the first file */
+	/* Origin and Sec-Fetch-Site are checked now, before any byte of the
+	 * body is looked at; the token when it arrives, before the first file */
+	if (!r->ctx.via_token && !bst_csrf_origin_ok(bst_req_header(r, "Origin"),
+						     bst_req_header(r, "Sec-Fetch-Site"),
+						     r->ctx.base_url)) {
+		bst_reply_error(r, 403, "csrf_failed",
+				_("This form expired or came from another site. Go back, reload "
+				  "the page and try again."));
+		return;
+	}
 	u->mp = bst_multipart_new(boundary, &callbacks, r);
 	if (!u->mp)
 		bst_reply_error(r, 400, "bad_form", _("The submitted form is malformed."));

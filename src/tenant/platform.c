@@ -336,7 +336,8 @@ struct reload {
 	bst_registry *r;
 	struct host_entry *hosts;
 	size_t n_hosts, cap_hosts;
-	bool failed;
+	bool failed;      /* out of memory or store error: keep the old table */
+	bool open_failed; /* a platform did not open: install, retry later */
 };
 
 static void on_platform(void *cls, const struct bst_platform_row *row)
@@ -357,6 +358,7 @@ static void on_platform(void *cls, const struct bst_platform_row *row)
 			      row->slug, p ? err : "out of memory");
 		if (!p)
 			rl->failed = true;
+		rl->open_failed = true;
 		bst_platform_close(p);
 		return;
 	}
@@ -419,7 +421,10 @@ void bst_registry_refresh(bst_registry *r)
 			free_hosts(r->hosts, r->n_hosts);
 			r->hosts = rl.hosts;
 			r->n_hosts = rl.n_hosts;
-			r->generation = gen;
+			/* a platform that did not open is tried again at the next
+			 * look (within BST_DB_WATCH_MAX_MS) */
+			if (!rl.open_failed)
+				r->generation = gen;
 		} else {
 			free_hosts(rl.hosts, rl.n_hosts);
 		}
