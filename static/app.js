@@ -64,3 +64,42 @@
 	else
 		init();
 })();
+
+/* (4) Feeds (web/feed.c): the "Check for new publications" link polls its
+ * data-poll address (/api/v1/feed/new) every minute while the page is
+ * shown and, once publications arrived, says how many ("data-one", or
+ * "data-many" with %d); following it shows them marked "New". */
+(function () {
+	'use strict';
+
+	var POLL_MS = 60000;
+
+	function start() {
+		var link = document.getElementById('feed-new');
+		if (!link || !window.fetch || !link.getAttribute('data-poll'))
+			return;
+		link.parentNode.setAttribute('aria-live', 'polite');
+		setInterval(function () {
+			if (document.hidden)
+				return;
+			fetch(link.getAttribute('data-poll'), {
+				credentials: 'same-origin',
+				headers: { Accept: 'application/json' }
+			}).then(function (res) {
+				return res.ok ? res.json() : null;
+			}).then(function (data) {
+				if (!data || !data.count)
+					return;
+				var n = data.count >= data.max ? data.max + '+' : String(data.count);
+				link.textContent = data.count === 1 ? link.getAttribute('data-one')
+					: link.getAttribute('data-many').replace('%d', n);
+				link.className = 'has-new';
+			}).catch(function () { /* offline: try again next time */ });
+		}, POLL_MS);
+	}
+
+	if (document.readyState === 'loading')
+		document.addEventListener('DOMContentLoaded', start);
+	else
+		start();
+})();

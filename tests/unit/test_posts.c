@@ -1,0 +1,830 @@
+/* Unit tests for the publications service (src/social/posts.c, comments.c,
+ * reactions.c, feed.c, mentions.c) against a real platform in a temporary
+ * installation: publishing rules per kind of group, mentions resolved only
+ * for people who may read, versions and who sees them, soft deletion and
+ * who still sees it, pins, one level of replies, idempotent reactions, the
+ * home feed's composition and cursor pagination, the new-publication
+ * count, the search index kept in step, and audit events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "db/q_groups.h"
+#include "db/queries.h"
+#include "social/posts.h"
+#include "tenant/context.h"
+#include "tenant/install.h"
+#include "tenant/platform.h"
+
+#define NOW 1700000000000LL /* any fixed UTC instant, in ms */
+
+struct fx {
+	char dir[64];
+	struct bst_install *in;
+	struct bst_platform *p;
+	bst_arena *arena;
+	struct bst_config cfg;
+	struct bst_ctx base;
+	/* people */
+	int64_t admin, alice, bob, carol, dave, sam1, sam2, gone;
+	/* groups: private (alice admin, dave member), secret (carol admin,
+	 * alice member), open (bob admin) */
+	int64_t priv, secret, open;
+};
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+			struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	bst_log_set_level(BST_LOG_ERROR);
+	return bst_crypto_init();
+}
+
+static int64_t add_user(struct fx *f, const char *email, const char *role,
+			const char *status)
+{
+	int64_t id = 0;
+	assert_int_equal(bst_q_user_insert(f->p->main, email, email, role, status, NULL,
+					   NOW - 1000, &id),
+			 BST_QS_ONE_RESULT);
+	return id;
+}
+
+static int64_t add_group(struct fx *f, const char *name, const char *kind, int64_t admin)
+{
+	int64_t id = 0;
+	assert_int_equal(
+	    bst_q_group_insert(f->p->main, name, "", kind, admin, NOW - 500, &id),
+	    BST_QS_ONE_RESULT);
+	return id;
+}
+
+static void add_member(struct fx *f, int64_t group, int64_t user)
+{
+	assert_int_equal(bst_q_group_member_insert(f->p->main, group, user, "member",
+						   "member", 0, NOW - 400),
+			 BST_QS_ONE_RESULT);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-posts-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	char err[600] = "";
+	int created = 0;
+	static const char *const hosts[] = {"acme.localhost"};
+	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
+	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
+	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
+	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
+		print_error("platform in %s: %s\n", f->dir, err);
+		return -1;
+	}
+	f->arena = bst_arena_new();
+	bst_config_defaults(&f->cfg);
+	struct bst_ctx *x = &f->base;
+	x->install = f->in;
+	x->config = &f->cfg;
+	x->platform = f->p;
+	x->actor = BST_ACTOR_ANONYMOUS;
+	x->client_addr = "192.0.2.7";
+	x->user_agent = "test-posts";
+	x->base_url = "http://acme.localhost:8080";
+	x->now = NOW;
+	x->arena = f->arena;
+	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
+		return -1;
+	f->admin = add_user(f, "boss@acme.example", "admin", "active");
+	f->alice = add_user(f, "alice@acme.example", "member", "active");
+	f->bob = add_user(f, "bob@acme.example", "member", "active");
+	f->carol = add_user(f, "carol@acme.example", "member", "active");
+	f->dave = add_user(f, "dave@acme.example", "member", "active");
+	f->sam1 = add_user(f, "sam@acme.example", "member", "active");
+	f->sam2 = add_user(f, "sam@other.example", "member", "active");
+	f->gone = add_user(f, "gone@acme.example", "member", "disabled");
+	f->priv = add_group(f, "Board", "private", f->alice);
+	add_member(f, f->priv, f->dave);
+	f->secret = add_group(f, "Skunkworks", "secret", f->carol);
+	add_member(f, f->secret, f->alice);
+	f->open = add_group(f, "Lunch", "open", f->bob);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	bst_platform_close(f->p);
+	bst_install_close(f->in);
+	bst_arena_free(f->arena);
+	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return rc;
+}
+
+/* A context acting as user id, at NOW + dt ms. */
+static struct bst_ctx as(const struct fx *f, int64_t id, int64_t dt)
+{
+	struct bst_ctx c = f->base;
+	c.now = NOW + dt;
+	if (id) {
+		c.actor = BST_ACTOR_USER;
+		assert_int_equal(bst_q_user_by_id(f->p->main, id, &c.user),
+				 BST_QS_ONE_RESULT);
+	}
+	return c;
+}
+
+static int64_t publish(struct fx *f, int64_t who, int64_t group, const char *body,
+		       int64_t dt)
+{
+	struct bst_ctx c = as(f, who, dt);
+	int64_t id = 0;
+	assert_int_equal(bst_post_create(&c, group, body, &id), BST_POST_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t comment(struct fx *f, int64_t who, int64_t post, int64_t parent,
+		       const char *body)
+{
+	struct bst_ctx c = as(f, who, 0);
+	int64_t id = 0;
+	assert_int_equal(bst_comment_create(&c, post, parent, body, &id), BST_POST_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static int one_int(void *cls, const bst_row *r)
+{
+	*(int64_t *)cls = bst_row_int(r, 0);
+	return 1;
+}
+
+/* Notifications of kind for user (any post when post is 0). */
+static int64_t notifications(struct fx *f, int64_t user, const char *kind, int64_t post)
+{
+	int64_t n = -1;
+	assert_int_equal(
+	    bst_db_exec(f->p->main,
+			"SELECT count(*) FROM notifications WHERE user_id = $1"
+			" AND kind = $2 AND ($3 = 0 OR post_id = $3)",
+			(struct bst_qp[]){BST_QP_INT(user), BST_QP_TEXT(kind),
+					  BST_QP_INT(post), BST_QP_END},
+			one_int, &n),
+	    BST_QS_ONE_RESULT);
+	return n;
+}
+
+static int64_t indexed(struct fx *f, const char *kind, int64_t ref)
+{
+	int64_t n = -1;
+	assert_int_equal(
+	    bst_db_exec(f->p->main,
+			"SELECT count(*) FROM search_index WHERE kind = $1 AND ref = $2",
+			(struct bst_qp[]){BST_QP_TEXT(kind), BST_QP_INT(ref), BST_QP_END},
+			one_int, &n),
+	    BST_QS_ONE_RESULT);
+	return n;
+}
+
+static int64_t audited(struct fx *f, const char *event, const char *target)
+{
+	int64_t n = -1;
+	assert_int_equal(
+	    bst_db_exec(
+		f->p->audit,
+		"SELECT count(*) FROM events WHERE event = $1 AND target = $2",
+		(struct bst_qp[]){BST_QP_TEXT(event), BST_QP_TEXT(target), BST_QP_END},
+		one_int, &n),
+	    BST_QS_ONE_RESULT);
+	return n;
+}
+
+/* ---- feeds collected into arrays ---- */
+
+struct ids {
+	int64_t v[64];
+	int n;
+};
+
+static void each_id(void *cls, const struct bst_post *p)
+{
+	struct ids *l = cls;
+	if (l->n < 64)
+		l->v[l->n++] = p->row.id;
+}
+
+static struct ids feed(struct fx *f, int64_t who, int64_t which, int64_t before,
+		       int limit, bool without_pins)
+{
+	struct bst_ctx c = as(f, who, 0);
+	struct ids l = {.n = 0};
+	assert_int_equal(
+	    bst_feed_list(&c, which, before, limit, without_pins, each_id, &l),
+	    BST_POST_OK);
+	return l;
+}
+
+static bool has(const struct ids *l, int64_t id)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->v[i] == id)
+			return true;
+	return false;
+}
+
+/* ---- publishing ---- */
+
+static void
+test_posts_platform_feed_publication_is_read_by_every_active_user(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = publish(f, f->alice, 0, "Hello **everyone**", 0);
+	struct bst_ctx c = as(f, f->bob, 0);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&c, id, &p), BST_POST_OK);
+	assert_string_equal(p.row.body, "Hello **everyone**");
+	assert_int_equal(p.row.author_id, f->alice);
+	assert_int_equal(p.row.group_id, 0);
+	assert_true(p.can_take_part);
+	assert_false(p.can_edit);
+	assert_false(p.can_delete);
+	assert_false(p.can_pin);
+	/* anonymous: nothing */
+	struct bst_ctx anon = as(f, 0, 0);
+	assert_int_equal(bst_post_get(&anon, id, &p), BST_POST_NOT_FOUND);
+	int64_t ignored;
+	assert_int_equal(bst_post_create(&anon, 0, "x", &ignored), BST_POST_FORBIDDEN);
+	/* indexed for search with the Markdown text */
+	assert_int_equal(indexed(f, "post", id), 1);
+}
+
+static void test_posts_body_must_be_nonempty_bounded_and_sane(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx c = as(f, f->alice, 0);
+	int64_t id;
+	assert_int_equal(bst_post_create(&c, 0, "", &id), BST_POST_EMPTY);
+	assert_int_equal(bst_post_create(&c, 0, " \n\t ", &id), BST_POST_EMPTY);
+	char *big = malloc(BST_POST_BODY_MAX + 2);
+	assert_non_null(big);
+	memset(big, 'a', BST_POST_BODY_MAX + 1);
+	big[BST_POST_BODY_MAX + 1] = '\0';
+	assert_int_equal(bst_post_create(&c, 0, big, &id), BST_POST_TOO_LARGE);
+	big[BST_POST_BODY_MAX] = '\0';
+	assert_int_equal(bst_post_create(&c, 0, big, &id), BST_POST_OK);
+	memset(big, '>', 200);
+	big[200] = '\0';
+	assert_int_equal(bst_post_create(&c, 0, big, &id), BST_POST_TOO_DEEP);
+	assert_int_equal(id, 0);
+	free(big);
+	assert_int_equal(bst_post_http_status(BST_POST_TOO_LARGE), 413);
+	assert_string_equal(bst_post_code(BST_POST_TOO_DEEP), "text_too_deep");
+}
+
+static void test_posts_group_publishing_needs_membership(void **state)
+{
+	struct fx *f = *state;
+	int64_t id;
+	struct bst_ctx bob = as(f, f->bob, 0);
+	/* private: bob sees the group but may not publish */
+	assert_int_equal(bst_post_create(&bob, f->priv, "hi", &id), BST_POST_FORBIDDEN);
+	/* secret: as if it did not exist */
+	assert_int_equal(bst_post_create(&bob, f->secret, "hi", &id),
+			 BST_POST_GROUP_NOT_FOUND);
+	assert_int_equal(bst_post_create(&bob, 99999, "hi", &id),
+			 BST_POST_GROUP_NOT_FOUND);
+	/* open: members publish; others read but do not publish */
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_post_create(&alice, f->open, "hi", &id), BST_POST_FORBIDDEN);
+	int64_t lunch = publish(f, f->bob, f->open, "Pizza?", 0);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, lunch, &p), BST_POST_OK);
+	assert_false(p.can_take_part);
+	/* members publish in private and secret groups */
+	int64_t board = publish(f, f->dave, f->priv, "Budget", 0);
+	int64_t skunk = publish(f, f->alice, f->secret, "Prototype", 0);
+	assert_int_equal(bst_post_get(&bob, board, &p), BST_POST_NOT_FOUND);
+	assert_int_equal(bst_post_get(&bob, skunk, &p), BST_POST_NOT_FOUND);
+	struct bst_ctx dave = as(f, f->dave, 0);
+	assert_int_equal(bst_post_get(&dave, skunk, &p), BST_POST_NOT_FOUND);
+	assert_int_equal(bst_post_get(&alice, board, &p), BST_POST_OK);
+	assert_string_equal(p.row.group_name, "Board");
+	/* the platform administrator manages the private group, not the
+	 * secret one he is not in */
+	struct bst_ctx boss = as(f, f->admin, 0);
+	assert_int_equal(bst_post_get(&boss, skunk, &p), BST_POST_NOT_FOUND);
+}
+
+/* ---- mentions ---- */
+
+static void test_posts_mentions_resolve_only_for_readers_and_notify_them(void **state)
+{
+	struct fx *f = *state;
+	/* bob is not in the private group: not mentioned, not notified */
+	int64_t id = publish(f, f->alice, f->priv,
+			     "Ping @dave and @Bob, also @sam and @gone "
+			     "and @nobody `@carol`",
+			     0);
+	assert_int_equal(notifications(f, f->dave, "mention", id), 1);
+	assert_int_equal(notifications(f, f->bob, "mention", 0), 0);
+	/* two users share "sam": neither resolves */
+	assert_int_equal(notifications(f, f->sam1, "mention", 0), 0);
+	assert_int_equal(notifications(f, f->sam2, "mention", 0), 0);
+	assert_int_equal(notifications(f, f->gone, "mention", 0), 0);
+	assert_int_equal(notifications(f, f->carol, "mention", 0), 0);
+	/* the rendered text links the resolved mention only */
+	struct bst_ctx dave = as(f, f->dave, 0);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&dave, id, &p), BST_POST_OK);
+	bst_buf b;
+	bst_buf_init(&b);
+	bst_post_render(&dave, &p.row, &b);
+	char want[64];
+	snprintf(want, sizeof want, "<a href=\"/people/%lld\">@dave</a>",
+		 (long long)f->dave);
+	assert_non_null(strstr(bst_buf_str(&b), want));
+	assert_null(strstr(bst_buf_str(&b), "people/" /* bob */ "0"));
+	assert_non_null(strstr(bst_buf_str(&b), "@Bob"));
+	assert_null(strstr(bst_buf_str(&b), ">@Bob</a>"));
+	bst_buf_free(&b);
+}
+
+static void test_posts_mention_in_secret_group_does_not_reach_outsiders(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = publish(f, f->alice, f->secret, "@carol @dave @boss look", 0);
+	assert_int_equal(notifications(f, f->carol, "mention", id), 1);
+	assert_int_equal(notifications(f, f->dave, "mention", 0), 0);
+	/* a platform administrator who is not a member is no exception */
+	assert_int_equal(notifications(f, f->admin, "mention", 0), 0);
+	/* a comment there mentioning an outsider: still nothing */
+	comment(f, f->carol, id, 0, "cc @dave");
+	assert_int_equal(notifications(f, f->dave, "mention", 0), 0);
+}
+
+static void test_posts_edit_notifies_only_newly_mentioned(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = publish(f, f->alice, 0, "Hi @bob", 0);
+	assert_int_equal(notifications(f, f->bob, "mention", id), 1);
+	struct bst_ctx alice = as(f, f->alice, 1000);
+	assert_int_equal(bst_post_edit(&alice, id, "Hi @bob and @carol"), BST_POST_OK);
+	assert_int_equal(notifications(f, f->bob, "mention", id), 1);
+	assert_int_equal(notifications(f, f->carol, "mention", id), 1);
+	/* nobody is told of their own mention */
+	assert_int_equal(bst_post_edit(&alice, id, "Hi @alice"), BST_POST_OK);
+	assert_int_equal(notifications(f, f->alice, "mention", 0), 0);
+}
+
+/* ---- versions ---- */
+
+struct versions {
+	char bodies[8][64];
+	int n;
+};
+
+static void each_version(void *cls, const struct bst_version_row *v)
+{
+	struct versions *l = cls;
+	if (l->n < 8)
+		snprintf(l->bodies[l->n++], sizeof l->bodies[0], "%s", v->body);
+}
+
+static void test_posts_edit_keeps_versions_for_author_and_admins_only(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = publish(f, f->alice, 0, "first", 0);
+	struct bst_ctx alice = as(f, f->alice, 1000);
+	assert_int_equal(bst_post_edit(&alice, id, "second"), BST_POST_OK);
+	alice.now += 1000;
+	assert_int_equal(bst_post_edit(&alice, id, "third"), BST_POST_OK);
+	/* the same text again makes no version */
+	assert_int_equal(bst_post_edit(&alice, id, "third"), BST_POST_OK);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, id, &p), BST_POST_OK);
+	assert_string_equal(p.row.body, "third");
+	assert_int_equal(p.row.edited_ms, NOW + 2000);
+	struct versions v = {.n = 0};
+	assert_int_equal(bst_post_versions(&alice, id, each_version, &v), BST_POST_OK);
+	assert_int_equal(v.n, 2);
+	assert_string_equal(v.bodies[0], "second");
+	assert_string_equal(v.bodies[1], "first");
+	struct bst_ctx boss = as(f, f->admin, 0);
+	v.n = 0;
+	assert_int_equal(bst_post_versions(&boss, id, each_version, &v), BST_POST_OK);
+	assert_int_equal(v.n, 2);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	assert_int_equal(bst_post_versions(&bob, id, each_version, &v),
+			 BST_POST_FORBIDDEN);
+	/* nobody but the author edits, not even an administrator */
+	assert_int_equal(bst_post_edit(&bob, id, "hacked"), BST_POST_FORBIDDEN);
+	assert_int_equal(bst_post_edit(&boss, id, "moderated"), BST_POST_FORBIDDEN);
+	assert_int_equal(bst_post_edit(&alice, id, ""), BST_POST_EMPTY);
+	char target[32];
+	snprintf(target, sizeof target, "post:%lld", (long long)id);
+	assert_int_equal(audited(f, "post.edit", target), 2);
+}
+
+static void test_posts_comment_edit_keeps_versions(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = publish(f, f->alice, 0, "topic", 0);
+	int64_t cid = comment(f, f->bob, post, 0, "my first take");
+	struct bst_ctx bob = as(f, f->bob, 1000);
+	assert_int_equal(bst_comment_edit(&bob, cid, "my second take"), BST_POST_OK);
+	struct versions v = {.n = 0};
+	assert_int_equal(bst_comment_versions(&bob, cid, each_version, &v), BST_POST_OK);
+	assert_int_equal(v.n, 1);
+	assert_string_equal(v.bodies[0], "my first take");
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_comment_versions(&alice, cid, each_version, &v),
+			 BST_POST_FORBIDDEN);
+	assert_int_equal(bst_comment_edit(&alice, cid, "x"), BST_POST_FORBIDDEN);
+	struct bst_comment c;
+	assert_int_equal(bst_comment_get(&alice, post, cid, &c), BST_POST_OK);
+	assert_string_equal(c.row.body, "my second take");
+	assert_int_equal(bst_comment_get(&alice, post + 1000, cid, &c),
+			 BST_POST_NOT_FOUND);
+}
+
+/* ---- soft deletion ---- */
+
+static void test_posts_soft_delete_hides_from_all_but_platform_admins(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = publish(f, f->bob, 0, "regrettable", 0);
+	int64_t cid = comment(f, f->alice, id, 0, "indeed");
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_post_delete(&alice, id), BST_POST_FORBIDDEN);
+	struct bst_ctx bob = as(f, f->bob, 5000);
+	assert_int_equal(bst_post_delete(&bob, id), BST_POST_OK);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, id, &p), BST_POST_NOT_FOUND);
+	/* even the author no longer sees it */
+	assert_int_equal(bst_post_get(&bob, id, &p), BST_POST_NOT_FOUND);
+	assert_int_equal(bst_post_delete(&bob, id), BST_POST_NOT_FOUND);
+	struct ids l = feed(f, f->alice, BST_FEED_HOME, 0, 20, false);
+	assert_false(has(&l, id));
+	/* the administrator sees it, marked deleted, and cannot change it */
+	struct bst_ctx boss = as(f, f->admin, 0);
+	assert_int_equal(bst_post_get(&boss, id, &p), BST_POST_OK);
+	assert_int_equal(p.row.deleted_ms, NOW + 5000);
+	assert_int_equal(p.row.deleted_by, f->bob);
+	assert_false(p.can_edit || p.can_delete || p.can_pin || p.can_take_part);
+	l = feed(f, f->admin, BST_FEED_HOME, 0, 20, false);
+	assert_true(has(&l, id));
+	assert_int_equal(bst_post_delete(&boss, id), BST_POST_DELETED);
+	/* no more comments, and gone from search with its comments */
+	int64_t ignored;
+	assert_int_equal(bst_comment_create(&boss, id, 0, "late", &ignored),
+			 BST_POST_DELETED);
+	assert_int_equal(indexed(f, "post", id), 0);
+	assert_int_equal(indexed(f, "comment", cid), 0);
+	char target[32];
+	snprintf(target, sizeof target, "post:%lld", (long long)id);
+	assert_int_equal(audited(f, "post.delete", target), 1);
+}
+
+static void test_posts_moderators_delete_in_their_feed(void **state)
+{
+	struct fx *f = *state;
+	/* the group administrator deletes a member's post in the group */
+	int64_t id = publish(f, f->dave, f->priv, "off-topic", 0);
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_post_delete(&alice, id), BST_POST_OK);
+	/* but not on the platform feed */
+	int64_t pub = publish(f, f->dave, 0, "public", 0);
+	assert_int_equal(bst_post_delete(&alice, pub), BST_POST_FORBIDDEN);
+	struct bst_ctx boss = as(f, f->admin, 0);
+	assert_int_equal(bst_post_delete(&boss, pub), BST_POST_OK);
+}
+
+static void test_posts_deleted_comment_is_hidden_but_seen_by_admin(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = publish(f, f->alice, 0, "topic", 0);
+	int64_t cid = comment(f, f->bob, post, 0, "oops");
+	struct bst_ctx bob = as(f, f->bob, 0);
+	assert_int_equal(bst_comment_delete(&bob, cid), BST_POST_OK);
+	struct bst_comment c;
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_comment_get(&alice, post, cid, &c), BST_POST_NOT_FOUND);
+	struct bst_ctx boss = as(f, f->admin, 0);
+	assert_int_equal(bst_comment_get(&boss, post, cid, &c), BST_POST_OK);
+	assert_true(c.row.deleted_ms != 0);
+	assert_int_equal(indexed(f, "comment", cid), 0);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, post, &p), BST_POST_OK);
+	assert_int_equal(p.row.comments, 0);
+}
+
+/* ---- pins ---- */
+
+static void test_posts_pins_by_group_admins_and_platform_admins(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = publish(f, f->dave, f->priv, "rules", 0);
+	int64_t b = publish(f, f->dave, f->priv, "news", 1);
+	struct bst_ctx dave = as(f, f->dave, 0);
+	assert_int_equal(bst_post_pin(&dave, a, true), BST_POST_FORBIDDEN);
+	struct bst_ctx alice = as(f, f->alice, 10);
+	assert_int_equal(bst_post_pin(&alice, a, true), BST_POST_OK);
+	assert_int_equal(bst_post_pin(&alice, a, true), BST_POST_OK); /* idempotent */
+	struct ids pins = {.n = 0};
+	assert_int_equal(bst_feed_pins(&dave, f->priv, each_id, &pins), BST_POST_OK);
+	assert_int_equal(pins.n, 1);
+	assert_int_equal(pins.v[0], a);
+	/* the stream leaves the pin out when asked */
+	struct ids l = feed(f, f->dave, f->priv, 0, 20, true);
+	assert_false(has(&l, a));
+	assert_true(has(&l, b));
+	l = feed(f, f->dave, f->priv, 0, 20, false);
+	assert_true(has(&l, a));
+	/* platform feed: platform administrators pin, group admins do not */
+	int64_t p = publish(f, f->bob, 0, "welcome", 0);
+	assert_int_equal(bst_post_pin(&alice, p, true), BST_POST_FORBIDDEN);
+	struct bst_ctx boss = as(f, f->admin, 0);
+	assert_int_equal(bst_post_pin(&boss, p, true), BST_POST_OK);
+	pins.n = 0;
+	assert_int_equal(bst_feed_pins(&dave, BST_FEED_HOME, each_id, &pins),
+			 BST_POST_OK);
+	assert_int_equal(pins.n, 1);
+	assert_int_equal(pins.v[0], p);
+	assert_int_equal(bst_post_pin(&boss, p, false), BST_POST_OK);
+	pins.n = 0;
+	assert_int_equal(bst_feed_pins(&dave, BST_FEED_HOME, each_id, &pins),
+			 BST_POST_OK);
+	assert_int_equal(pins.n, 0);
+	char target[32];
+	snprintf(target, sizeof target, "post:%lld", (long long)a);
+	assert_int_equal(audited(f, "post.pin", target), 1);
+	snprintf(target, sizeof target, "post:%lld", (long long)p);
+	assert_int_equal(audited(f, "post.unpin", target), 1);
+}
+
+/* ---- comments ---- */
+
+struct threads {
+	int64_t id[16], parent[16];
+	int n;
+};
+
+static void each_comment(void *cls, const struct bst_comment *c)
+{
+	struct threads *t = cls;
+	if (t->n < 16) {
+		t->id[t->n] = c->row.id;
+		t->parent[t->n++] = c->row.parent_id;
+	}
+}
+
+static void test_posts_replies_are_one_level_deep_and_notify(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = publish(f, f->alice, 0, "question", 0);
+	int64_t c1 = comment(f, f->bob, post, 0, "answer");
+	int64_t r1 = comment(f, f->carol, post, c1, "reply");
+	int64_t r2 = comment(f, f->dave, post, r1, "reply to reply");
+	int64_t c2 = comment(f, f->alice, post, 0, "thanks");
+	struct bst_ctx alice = as(f, f->alice, 0);
+	struct bst_comment c;
+	assert_int_equal(bst_comment_get(&alice, post, r2, &c), BST_POST_OK);
+	assert_int_equal(c.row.parent_id, c1);
+	/* threaded order: each comment, then its replies */
+	struct threads t = {.n = 0};
+	assert_int_equal(bst_comment_list(&alice, post, true, 0, 100, each_comment, &t),
+			 BST_POST_OK);
+	assert_int_equal(t.n, 4);
+	assert_int_equal(t.id[0], c1);
+	assert_int_equal(t.id[1], r1);
+	assert_int_equal(t.id[2], r2);
+	assert_int_equal(t.id[3], c2);
+	/* notifications: the post's author of comments (not of her own), the
+	 * comment's author of the reply, the reply's author of the reply to it */
+	assert_int_equal(notifications(f, f->alice, "comment", post), 1);
+	assert_int_equal(notifications(f, f->bob, "reply", post), 1);
+	assert_int_equal(notifications(f, f->carol, "reply", post), 1);
+	/* a reply to a comment of another post is refused */
+	int64_t other = publish(f, f->alice, 0, "other", 0);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	int64_t id;
+	assert_int_equal(bst_comment_create(&bob, other, c1, "x", &id),
+			 BST_POST_NOT_FOUND);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, post, &p), BST_POST_OK);
+	assert_int_equal(p.row.comments, 4);
+}
+
+static void test_posts_comment_needs_membership_in_group(void **state)
+{
+	struct fx *f = *state;
+	int64_t lunch = publish(f, f->bob, f->open, "Pizza?", 0);
+	struct bst_ctx alice = as(f, f->alice, 0);
+	int64_t id;
+	assert_int_equal(bst_comment_create(&alice, lunch, 0, "yes", &id),
+			 BST_POST_FORBIDDEN);
+	int64_t board = publish(f, f->alice, f->priv, "Budget", 0);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	assert_int_equal(bst_comment_create(&bob, board, 0, "hi", &id),
+			 BST_POST_NOT_FOUND);
+	struct bst_ctx dave = as(f, f->dave, 0);
+	assert_int_equal(bst_comment_create(&dave, board, 0, "ok", &id), BST_POST_OK);
+}
+
+/* ---- reactions ---- */
+
+static void each_reaction(void *cls, const struct bst_reaction_row *r)
+{
+	struct ids *l = cls;
+	if (l->n < 64)
+		l->v[l->n++] = r->user_id;
+}
+
+static void test_posts_reactions_are_idempotent_with_who_reacted(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = publish(f, f->alice, 0, "like me", 0);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	struct bst_ctx carol = as(f, f->carol, 0);
+	bool changed;
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "like", true, &changed),
+			 BST_POST_OK);
+	assert_true(changed);
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "like", true, &changed),
+			 BST_POST_OK);
+	assert_false(changed);
+	assert_int_equal(bst_reaction_set(&carol, "post", post, "like", true, &changed),
+			 BST_POST_OK);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&bob, post, &p), BST_POST_OK);
+	assert_int_equal(p.row.likes, 2);
+	assert_true(p.row.liked);
+	struct ids who = {.n = 0};
+	assert_int_equal(
+	    bst_reaction_list(&bob, "post", post, 0, 100, each_reaction, &who),
+	    BST_POST_OK);
+	assert_int_equal(who.n, 2);
+	assert_int_equal(who.v[0], f->bob);
+	assert_int_equal(who.v[1], f->carol);
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "like", false, &changed),
+			 BST_POST_OK);
+	assert_true(changed);
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "like", false, &changed),
+			 BST_POST_OK);
+	assert_false(changed);
+	assert_int_equal(bst_post_get(&bob, post, &p), BST_POST_OK);
+	assert_int_equal(p.row.likes, 1);
+	assert_false(p.row.liked);
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "love", true, &changed),
+			 BST_POST_INVALID);
+	assert_int_equal(bst_reaction_set(&bob, "user", post, "like", true, &changed),
+			 BST_POST_INVALID);
+	/* comments too */
+	int64_t cid = comment(f, f->carol, post, 0, "nice");
+	assert_int_equal(bst_reaction_set(&bob, "comment", cid, "like", true, &changed),
+			 BST_POST_OK);
+	assert_true(changed);
+	/* not on what one may not read */
+	int64_t skunk = publish(f, f->alice, f->secret, "secret", 0);
+	assert_int_equal(bst_reaction_set(&bob, "post", skunk, "like", true, &changed),
+			 BST_POST_NOT_FOUND);
+	assert_int_equal(
+	    bst_reaction_list(&bob, "post", skunk, 0, 100, each_reaction, &who),
+	    BST_POST_NOT_FOUND);
+}
+
+/* ---- feeds ---- */
+
+static void test_posts_home_feed_is_platform_plus_my_groups_newest_first(void **state)
+{
+	struct fx *f = *state;
+	int64_t p1 = publish(f, f->bob, 0, "platform 1", 0);
+	int64_t g1 = publish(f, f->dave, f->priv, "board 1", 1);
+	int64_t s1 = publish(f, f->carol, f->secret, "skunk 1", 2);
+	int64_t o1 = publish(f, f->bob, f->open, "lunch 1", 3);
+	int64_t p2 = publish(f, f->carol, 0, "platform 2", 4);
+	/* alice: member of priv and secret, not of open */
+	struct ids l = feed(f, f->alice, BST_FEED_HOME, 0, 20, false);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.v[0], p2);
+	assert_int_equal(l.v[1], s1);
+	assert_int_equal(l.v[2], g1);
+	assert_int_equal(l.v[3], p1);
+	assert_false(has(&l, o1));
+	/* bob: the platform feed and his open group */
+	l = feed(f, f->bob, BST_FEED_HOME, 0, 20, false);
+	assert_int_equal(l.n, 3);
+	assert_false(has(&l, g1));
+	assert_false(has(&l, s1));
+	/* the platform administrator is no member of the secret group */
+	l = feed(f, f->admin, BST_FEED_HOME, 0, 20, false);
+	assert_false(has(&l, s1));
+	/* one group's feed, for readers only */
+	l = feed(f, f->alice, f->open, 0, 20, false);
+	assert_int_equal(l.n, 1);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	struct ids none = {.n = 0};
+	assert_int_equal(bst_feed_list(&bob, f->secret, 0, 20, false, each_id, &none),
+			 BST_POST_GROUP_NOT_FOUND);
+	assert_int_equal(bst_feed_list(&bob, f->priv, 0, 20, false, each_id, &none),
+			 BST_POST_FORBIDDEN);
+	assert_int_equal(none.n, 0);
+}
+
+static void test_posts_feed_cursor_pagination_walks_every_post_once(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[25];
+	for (int i = 0; i < 25; i++)
+		ids[i] = publish(f, i % 2 && i % 3 ? f->bob : f->dave,
+				 i % 3 ? 0 : f->priv, "post", i);
+	struct ids page = feed(f, f->alice, BST_FEED_HOME, 0, 10, false);
+	int seen = 0;
+	int64_t expect = 24;
+	while (page.n > 0) {
+		for (int i = 0; i < page.n; i++, expect--)
+			assert_int_equal(page.v[i], ids[expect]);
+		seen += page.n;
+		page = feed(f, f->alice, BST_FEED_HOME, page.v[page.n - 1], 10, false);
+	}
+	assert_int_equal(seen, 25);
+	/* a non-member of the group sees the platform posts only */
+	page = feed(f, f->bob, BST_FEED_HOME, 0, 100, false);
+	assert_int_equal(page.n, 16);
+}
+
+static void test_posts_new_publication_count(void **state)
+{
+	struct fx *f = *state;
+	int64_t first = publish(f, f->bob, 0, "one", 0);
+	publish(f, f->bob, 0, "two", 1);
+	publish(f, f->alice, 0, "mine", 2);          /* not counted for alice */
+	publish(f, f->carol, f->secret, "skunk", 3); /* alice is a member */
+	publish(f, f->bob, f->open, "lunch", 4);     /* not alice's group */
+	int64_t n = -1;
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_feed_count_new(&alice, BST_FEED_HOME, first, &n),
+			 BST_POST_OK);
+	assert_int_equal(n, 2);
+	struct bst_ctx dave = as(f, f->dave, 0);
+	assert_int_equal(bst_feed_count_new(&dave, BST_FEED_HOME, first, &n),
+			 BST_POST_OK);
+	assert_int_equal(n, 2); /* two and mine; nothing of the secret group */
+	assert_int_equal(bst_feed_count_new(&dave, f->secret, 0, &n),
+			 BST_POST_GROUP_NOT_FOUND);
+	assert_int_equal(n, 0);
+	assert_int_equal(bst_feed_count_new(&dave, 0, 0, &n), BST_POST_OK);
+	assert_int_equal(n, 3); /* the platform feed: one, two, mine */
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_posts_platform_feed_publication_is_read_by_every_active_user),
+	    T(test_posts_body_must_be_nonempty_bounded_and_sane),
+	    T(test_posts_group_publishing_needs_membership),
+	    T(test_posts_mentions_resolve_only_for_readers_and_notify_them),
+	    T(test_posts_mention_in_secret_group_does_not_reach_outsiders),
+	    T(test_posts_edit_notifies_only_newly_mentioned),
+	    T(test_posts_edit_keeps_versions_for_author_and_admins_only),
+	    T(test_posts_comment_edit_keeps_versions),
+	    T(test_posts_soft_delete_hides_from_all_but_platform_admins),
+	    T(test_posts_moderators_delete_in_their_feed),
+	    T(test_posts_deleted_comment_is_hidden_but_seen_by_admin),
+	    T(test_posts_pins_by_group_admins_and_platform_admins),
+	    T(test_posts_replies_are_one_level_deep_and_notify),
+	    T(test_posts_comment_needs_membership_in_group),
+	    T(test_posts_reactions_are_idempotent_with_who_reacted),
+	    T(test_posts_home_feed_is_platform_plus_my_groups_newest_first),
+	    T(test_posts_feed_cursor_pagination_walks_every_post_once),
+	    T(test_posts_new_publication_count),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
