@@ -100,6 +100,8 @@ int bst_session_end_other(struct bst_ctx *ctx, int64_t session_id)
 		qs = bst_q_session_end(ctx->platform->main, session_id, ctx->user.id, ctx->now);
 	if (qs < 0)
 		return -1;
+	if (session_id && qs == BST_QS_NO_RESULTS)
+		return 1; /* not theirs, or already ended: nothing to audit */
 	json_t *d = json_pack("{sI}", "session", (json_int_t)session_id);
 	bst_audit_record(ctx, session_id ? "auth.session.end" : "auth.session.end_all",
 			 ctx->user.email, d);

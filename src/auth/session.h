@@ -40,7 +40,9 @@ int bst_session_rotate(struct bst_ctx *ctx, bool mfa_pending, bool reauth,
 		       char token[BST_TOKEN_CHARS + 1], char hash_hex[BST_HASH_HEX]);
 /* Ends ctx's session (sign-out). */
 int bst_session_end(struct bst_ctx *ctx);
-/* Ends one of ctx's user's sessions, or all but the current (id 0). */
+/* Ends one of ctx's user's sessions, or all but the current (id 0).
+ * Returns 0, 1 when session_id is not one of the user's live sessions, or
+ * -1 when the store failed. */
 int bst_session_end_other(struct bst_ctx *ctx, int64_t session_id);
 /* ctx's user's live sessions, newest first: those past the platform's
  * idle or absolute limit are left out (they end at their next use). */

@@ -301,6 +301,13 @@ enum bst_group_status bst_group_approve(struct bst_ctx *ctx, int64_t group_id,
 	if (st != BST_GROUP_OK)
 		return st;
 	st = promote_state(ctx, group_id, user_id, "requested");
+	if (st == BST_GROUP_NO_MEMBERSHIP) {
+		/* an invitation is the invitee's to accept, not the managers' */
+		struct bst_group_member_row m;
+		if (membership(ctx, group_id, user_id, &m) == BST_GROUP_OK &&
+		    strcmp(m.state, "invited") == 0)
+			return BST_GROUP_FORBIDDEN;
+	}
 	if (st != BST_GROUP_OK)
 		return st;
 	audit(ctx, "group.approve", group_id, user_id, NULL);

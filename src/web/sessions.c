@@ -162,7 +162,13 @@ void bst_page_sessions(struct bst_req *r)
 		return;
 	}
 	/* the store only ends the signed-in user's own sessions */
-	if (bst_session_end_other(c, id) != 0) {
+	int rc = bst_session_end_other(c, id);
+	if (rc == 1) {
+		bst_reply_error(r, 404, "session_not_found",
+				_("There is no such session, or it has already ended."));
+		return;
+	}
+	if (rc != 0) {
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 		return;
 	}

@@ -803,3 +803,91 @@ export function parseSetCookie(setCookie) {
 	}
 	return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
 }
+
+/* ------------------------------------------------------------------ */
+/* The routing table, read from the sources; request bodies           */
+
+// Every route of the server as "METHOD /pattern", read from
+// src/http/routes.c and the routes_*.inc fragments it includes, in table
+// order (guards such as #if defined(...) are ignored: a route listed in
+// the sources is a route of the server).
+export function serverRoutes(root = resolve(HERE, '../../..')) {
+	const routes = [];
+	const read = (file, seen) => {
+		if (seen.has(file))
+			return;
+		seen.add(file);
+		for (const line of readFileSync(join(root, file), 'utf8').split('\n')) {
+			const inc = /^\s*#include\s+"(http\/routes_[a-z0-9_]+\.inc)"/.exec(line);
+			if (inc) {
+				read(join('src', inc[1]), seen);
+				continue;
+			}
+			const m = /^\s*\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"/.exec(line);
+			if (m)
+				routes.push(`${m[1]} ${m[2]}`);
+		}
+	};
+	read('src/http/routes.c', new Set());
+	return routes;
+}
+
+// A multipart/form-data body: text fields in order (put csrf first: the
+// transport streams uploads), then, when file is given ({field = 'file',
+// name, type, data: Buffer|string}), the file part.
+export function multipartBody(fields, file) {
+	const boundary = `----bastide${Math.random().toString(16).slice(2)}${Date.now()}`;
+	const parts = Object.entries(fields).map(([k, v]) =>
+		Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+	if (file) {
+		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; ` +
+				       `name="${file.field ?? 'file'}"; filename="${file.name}"\r\n` +
+				       `Content-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+		parts.push(Buffer.isBuffer(file.data) ? file.data : Buffer.from(String(file.data ?? '')));
+		parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+	} else {
+		parts.push(Buffer.from(`--${boundary}--\r\n`));
+	}
+	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+// A valid w x h grey PNG (8-bit greyscale, one IDAT).
+export function pngImage(w, h) {
+	const table = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc32 = (buf) => {
+		let c = 0xffffffff;
+		for (const x of buf)
+			c = table[(c ^ x) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(body));
+		return Buffer.concat([len, body, crc]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr.set([8, 0, 0, 0, 0], 8);
+	const raw = Buffer.alloc((w + 1) * h, 0x80);
+	for (let y = 0; y < h; y++)
+		raw[y * (w + 1)] = 0;
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
+// (hoisted, like the https import above: for serverRoutes and pngImage)
+import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
