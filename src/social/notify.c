@@ -3,7 +3,6 @@
 #include "social/notify.h"
 #include "core/log.h"
 #include "db/q_social.h"
-#include "social/notifications.h"
 
 static const char *const kind_names[] = {
 	[BST_NOTIFY_MENTION] = "mention",
@@ -27,8 +26,7 @@ int bst_notify(struct bst_ctx *ctx, int64_t user_id, enum bst_notify_kind kind,
 			      kind_names[kind]);
 		return -1;
 	}
-	/* people who asked for mail at once get it now (the scheduler catches
-	 * whatever this misses) */
-	bst_notification_mail_now(ctx, user_id, bst_db_last_id());
+	/* mail for people who want it at once leaves with the scheduler's next
+	 * pass (every 30 s: src/social/digest.c), after the change committed */
 	return 0;
 }

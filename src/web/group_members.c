@@ -93,8 +93,10 @@ static void row(void *cls, const struct bst_group_member *m)
 		button(r, b, "role", m->user_id, "role", admin ? "member" : "admin",
 		       admin ? _("Make member") : _("Make administrator"),
 		       bst_arena_printf(r->arena,
-					admin ? _("Make %s a member")
-					      : _("Make %s an administrator"),
+					/* TRANSLATORS: the accessible name starts with
+					 * the button's visible text (WCAG 2.5.3) */
+					admin ? _("Make member: %s")
+					      : _("Make administrator: %s"),
 					who),
 		       "secondary");
 		if (!self)
