@@ -1,8 +1,11 @@
 /* bastide demo: the demonstration platform of `make run`. Creates it when
  * missing (hosts demo.localhost and localhost, no second factor asked so a
- * newcomer can look around at once), then gives its administrator a freshly
- * generated password and prints it. Never a fixed password. */
+ * newcomer can look around at once), gives its administrator a freshly
+ * generated password and prints it (never a fixed password), and, the
+ * first time only, fills it with people, groups, publications and
+ * documents (demo_seed.c) so that it looks lived in. */
 #include "cli/common.h"
+#include "cli/demo_seed.h"
 #include "auth/account.h"
 #include "auth/password.h"
 #include "core/crypto.h"
@@ -12,10 +15,13 @@
 #include <string.h>
 
 static const char usage[] =
-	"Usage: bastide demo --data DIR [--config FILE]\n"
+	"Usage: bastide demo --data DIR [--config FILE] [--empty]\n"
 	"Creates the demo platform (hosts demo.localhost and localhost) if it is missing,\n"
 	"sets a new random password for its administrator admin@demo.localhost and prints\n"
-	"it. The demo platform does not ask for a second factor; every other platform\n"
+	"it. The first time (while the platform has no publication), it also writes demo\n"
+	"content: a dozen people, groups, a week of publications and a few documents.\n"
+	"--empty leaves that content out (tests that need an empty platform).\n"
+	"The demo platform does not ask for a second factor; every other platform\n"
 	"keeps the secure defaults.\n";
 
 #define DEMO_SLUG "demo"
@@ -23,13 +29,17 @@ static const char usage[] =
 
 int bst_cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {BST_CLI_COMMON_OPTS, {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    BST_CLI_COMMON_OPTS, {"empty", no_argument, NULL, 'e'}, {0, 0, 0, 0}};
 	struct bst_cli c;
 	bst_cli_init(&c);
+	bool empty = false;
 	int o;
-	o = bst_cli_next_opt(&c, argc, argv, opts, usage);
-	if (o > 0)
-		return bst_cli_usage(usage); /* no options of its own */
+	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
+		if (o != 'e')
+			return bst_cli_usage(usage);
+		empty = true;
+	}
 	if (o != BST_CLI_OPTS_DONE)
 		return bst_cli_opts_exit(o);
 	if (optind != argc)
@@ -87,11 +97,20 @@ int bst_cmd_demo(int argc, char **argv)
 		bst_cli_close(&c);
 		return BST_EXIT_FAIL;
 	}
+	/* the content is a convenience: without it the platform still works, and
+	 * the password must be printed whatever happens */
+	const char *content = NULL;
+	if (!empty && bst_account_find(&c.ctx, DEMO_ADMIN, &u) != BST_ACC_OK)
+		bst_cli_error("cannot read the demo administrator back; no demo content");
+	else if (!empty && bst_demo_seed(&c.ctx, &u, &content, err, sizeof err) == BST_DEMO_FAILED)
+		bst_cli_error("the demo content is incomplete: %s", err);
 	const char *port = strrchr(c.ctx.base_url, ':');
 	bool has_port = port && port > strchr(c.ctx.base_url, ':');
 	printf("Demo platform: %s  (also http://localhost%s)\n  administrator: %s\n"
 	       "  password:      %s\n",
 	       c.ctx.base_url, has_port ? port : "", DEMO_ADMIN, password);
+	if (content)
+		printf("  demo content:  %s\n", content);
 	bst_cli_close(&c);
 	return BST_EXIT_OK;
 }

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 // Notifications over HTTP: the bell's unread count in every page's header
 // (in the link's text, so that it is read out), the list (newest first,
 // unread marked, links to what each is about), marking read on the page and
@@ -64,6 +66,10 @@ function mailsTo(to) {
 before(async () => {
 	demo = await b.initWithDemo();
 	tokens.admin = (await b.createToken('demo', demo.email, { scope: 'read-write' })).token;
+	// mails speak their recipient's language, else the platform's (French
+	// by default): these assertions read English
+	execFileSync('sqlite3', [join(b.data, 'platforms', 'demo', 'main.db'),
+				 "UPDATE settings SET default_lang = 'en'"]);
 	await b.start();
 	alice = await member('alice@demo.localhost', 'Alice Martin');
 	bob = await member('bob@demo.localhost', 'Bob Durand');

@@ -374,8 +374,10 @@ export class Bastide {
 
 	// The demo platform (demo.localhost, localhost; no second factor).
 	// Returns {email, password}.
-	async demo() {
-		const r = await this.cli('demo');
+	// The demo content (`bastide demo` seeds it) is left out unless asked:
+	// most tests want an empty platform.
+	async demo({ seed = false } = {}) {
+		const r = await this.cli(...(seed ? ['demo'] : ['demo', '--empty']));
 		const m = /password:\s+(\S+)/.exec(r.stdout);
 		assert.ok(m, `no password in the output of bastide demo: ${r.stdout}`);
 		return { email: 'admin@demo.localhost', password: m[1], stdout: r.stdout };
