@@ -172,7 +172,7 @@ CREATE TABLE document_versions (
 
 CREATE TABLE post_attachments (
   post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-  document_id INTEGER NOT NULL REFERENCES documents(id),
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   PRIMARY KEY (post_id, document_id)
 ) STRICT;
 

@@ -1,11 +1,14 @@
 /* /api/v1/posts: GET a feed (the home feed; ?group_id=N one group's,
  * ?group_id=0 the platform's; newest first, ?limit= and ?cursor= page),
- * POST publishes ({"body", "group_id"}). /api/v1/posts/{id}: GET reads,
- * PATCH edits the text ({"body"}) or pins ({"pinned": true|false}),
- * DELETE deletes (softly). /api/v1/posts/{id}/versions: earlier texts, for
- * the author and platform administrators. /api/v1/feed/new?since=ID: how
- * many publications arrived since. Also the JSON shapes the comments and
- * reactions resources share (api/posts.h). */
+ * POST publishes ({"body", "group_id", "attachments": [document ids]}).
+ * /api/v1/posts/{id}: GET reads, PATCH edits the text ({"body"}) and/or
+ * the attached documents ({"attachments"}) or pins ({"pinned":
+ * true|false}), DELETE deletes (softly). A publication's JSON lists the
+ * attached documents its reader may open now ("attachments").
+ * /api/v1/posts/{id}/versions: earlier texts, for the author and platform
+ * administrators. /api/v1/feed/new?since=ID: how many publications
+ * arrived since. Also the JSON shapes the comments and reactions
+ * resources share (api/posts.h). */
 #include "api/posts.h"
 #include "api/api.h"
 #include "core/i18n.h"
@@ -40,6 +43,46 @@ bool bst_api_post_body_object(struct bst_req *r)
 	return false;
 }
 
+static void each_attachment(void *cls, const struct bst_document_row *d)
+{
+	json_array_append_new(
+	    cls, json_pack("{sI ss ss sI}", "id", (json_int_t)d->id, "name", d->name,
+			   "content_type", d->content_type, "size", (json_int_t)d->size));
+}
+
+/* The "attachments" field of a request body: NULL and *ok when absent;
+ * else the ids, in the request's arena (may be empty). *ok false after
+ * answering 400. */
+static const int64_t *attachments_arg(struct bst_req *r, size_t *n, bool *ok)
+{
+	*n = 0;
+	*ok = true;
+	json_t *a = json_object_get(r->json, "attachments");
+	if (!a || json_is_null(a))
+		return NULL;
+	size_t i;
+	json_t *v;
+	bool valid = json_is_array(a);
+	json_array_foreach(a, i, v)
+	{
+		if (!json_is_integer(v))
+			valid = false;
+	}
+	if (!valid) {
+		bst_reply_error(
+		    r, 400, "bad_field",
+		    _("The field attachments must be a list of document ids."));
+		*ok = false;
+		return NULL;
+	}
+	int64_t *ids = bst_arena_alloc(r->arena, (json_array_size(a) + 1) * sizeof *ids);
+	json_array_foreach(a, i, v)
+	{
+		ids[(*n)++] = json_integer_value(v);
+	}
+	return ids;
+}
+
 json_t *bst_api_post_json(struct bst_ctx *ctx, const struct bst_post *p)
 {
 	const struct bst_post_row *row = &p->row;
@@ -62,6 +105,10 @@ json_t *bst_api_post_json(struct bst_ctx *ctx, const struct bst_post *p)
 	/* only platform administrators ever see a deleted publication */
 	if (row->deleted_ms)
 		json_object_set_new(o, "deleted_at", bst_api_time(row->deleted_ms));
+	json_t *attachments = json_array();
+	if (bst_post_attachments(ctx, row, each_attachment, attachments) != BST_POST_OK)
+		json_array_clear(attachments); /* the publication still reads */
+	json_object_set_new(o, "attachments", attachments);
 	json_object_set_new(o, "can",
 			    json_pack("{sb sb sb sb sb}", "edit", p->can_edit, "delete",
 				      p->can_delete, "pin", p->can_pin, "comment",
@@ -162,9 +209,14 @@ static void create(struct bst_req *r)
 		return;
 	}
 	int64_t group_id = json_is_integer(group) ? json_integer_value(group) : 0;
+	size_t n = 0;
+	bool ok;
+	const int64_t *attachments = attachments_arg(r, &n, &ok);
+	if (!ok)
+		return;
 	int64_t id = 0;
-	enum bst_post_status st =
-	    bst_post_create(&r->ctx, group_id, json_string_value(body), &id);
+	enum bst_post_status st = bst_post_create_with(
+	    &r->ctx, group_id, json_string_value(body), attachments, n, &id);
 	if (st != BST_POST_OK) {
 		bst_api_post_error(r, st);
 		return;
@@ -188,16 +240,26 @@ static void edit(struct bst_req *r, int64_t id)
 		return;
 	json_t *body = json_object_get(r->json, "body");
 	json_t *pinned = json_object_get(r->json, "pinned");
+	json_t *attached = json_object_get(r->json, "attachments");
+	if (json_is_null(attached))
+		attached = NULL;
 	if ((body && !json_is_string(body)) || (pinned && !json_is_boolean(pinned)) ||
-	    (!body && !pinned)) {
+	    (!body && !pinned && !attached)) {
 		bst_reply_error(r, 400, "bad_field",
-				_("Send the new text as the string body, or pinned as "
-				  "true or false."));
+				_("Send the new text as the string body, the attached "
+				  "documents as attachments (a list of document ids), or "
+				  "pinned as true or false."));
 		return;
 	}
+	size_t n = 0;
+	bool ok;
+	const int64_t *attachments = attachments_arg(r, &n, &ok);
+	if (!ok)
+		return;
 	enum bst_post_status st = BST_POST_OK;
-	if (body)
-		st = bst_post_edit(&r->ctx, id, json_string_value(body));
+	if (body || attachments)
+		st = bst_post_edit_with(
+		    &r->ctx, id, body ? json_string_value(body) : NULL, attachments, n);
 	if (st == BST_POST_OK && pinned)
 		st = bst_post_pin(&r->ctx, id, json_is_true(pinned));
 	if (st != BST_POST_OK) {

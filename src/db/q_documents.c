@@ -266,3 +266,61 @@ int64_t bst_q_documents_bytes(bst_db *db)
 				     (struct bst_qp[]){BST_QP_END}, one_int, &total);
 	return qs < 0 ? -1 : total;
 }
+
+enum bst_qs bst_q_documents_of_post(bst_db *db, int64_t post_id,
+				    void (*fn)(void *cls,
+					       const struct bst_document_row *d),
+				    void *cls)
+{
+	struct each_doc e = {fn, cls};
+	return bst_db_exec(db,
+			   "SELECT " DOC_COLS DOC_FROM " JOIN post_attachments a"
+			   " ON a.document_id = d.id WHERE a.post_id = $1"
+			   " ORDER BY lower(d.name), d.id",
+			   (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END},
+			   each_doc_row, &e);
+}
+
+struct each_recent {
+	void (*fn)(void *, const struct bst_document_row *, const char *);
+	void *cls;
+};
+
+/* DOC_COLS then the group's name (column 14). */
+static int each_recent_row(void *cls, const bst_row *r)
+{
+	struct each_recent *e = cls;
+	struct bst_document_row d;
+	fill(r, &d);
+	const char *group = bst_row_text(r, 14);
+	e->fn(e->cls, &d, group ? group : "");
+	return 0;
+}
+
+enum bst_qs bst_q_documents_recent(bst_db *db, const char *owner, int64_t owner_id,
+				   int limit,
+				   void (*fn)(void *cls, const struct bst_document_row *d,
+					      const char *group_name),
+				   void *cls)
+{
+	struct each_recent e = {fn, cls};
+	/* by id, newest first: walking the table backwards stops at limit */
+	if (!owner)
+		return bst_db_exec(
+		    db,
+		    "SELECT " DOC_COLS ", g.name" DOC_FROM
+		    " JOIN groups g ON g.id = d.owner_id WHERE d.owner = 'group'"
+		    " AND g.kind = 'open' AND d.deleted_ms IS NULL"
+		    " ORDER BY d.id DESC LIMIT $1",
+		    (struct bst_qp[]){BST_QP_INT(limit), BST_QP_END}, each_recent_row,
+		    &e);
+	return bst_db_exec(
+	    db,
+	    "SELECT " DOC_COLS ", g.name" DOC_FROM
+	    " LEFT JOIN groups g ON d.owner = 'group' AND g.id = d.owner_id"
+	    " WHERE d.owner = $1 AND d.owner_id = $2 AND d.deleted_ms IS NULL"
+	    " ORDER BY d.id DESC LIMIT $3",
+	    (struct bst_qp[]){BST_QP_TEXT(owner), BST_QP_INT(owner_id), BST_QP_INT(limit),
+			      BST_QP_END},
+	    each_recent_row, &e);
+}

@@ -1,5 +1,6 @@
 /* Queries of the document base: blobs (q_blobs.c), folders (q_folders.c),
- * documents and their versions (q_documents.c). A library is a pair
+ * documents and their versions, and the documents attached to a post
+ * (q_documents.c). A library is a pair
  * (owner, owner_id): ("group", group id) or ("user", user id); a folder id
  * of 0 means the library's root. Who may see or change what is decided by
  * the documents service (src/social/documents.c); the only rule written
@@ -160,5 +161,20 @@ enum bst_qs bst_q_document_restore(bst_db *db, int64_t id, int64_t folder_id, in
 /* Bytes held by every version of every live document of the platform
  * (the quota's measure), or -1. */
 int64_t bst_q_documents_bytes(bst_db *db);
+/* The documents attached to a post (post_attachments), deleted ones too,
+ * by name. */
+enum bst_qs bst_q_documents_of_post(bst_db *db, int64_t post_id,
+				    void (*fn)(void *cls,
+					       const struct bst_document_row *d),
+				    void *cls);
+/* The most recently added live documents, every folder included, at
+ * most limit: of one library (owner, owner_id), or, when owner is NULL,
+ * of the libraries of every open group. fn also gets the name of the
+ * group whose library holds the document ("" for a personal space). */
+enum bst_qs bst_q_documents_recent(bst_db *db, const char *owner, int64_t owner_id,
+				   int limit,
+				   void (*fn)(void *cls, const struct bst_document_row *d,
+					      const char *group_name),
+				   void *cls);
 
 #endif

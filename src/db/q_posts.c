@@ -1,6 +1,7 @@
-/* Post queries (see q_posts.h): posts and post_versions, and the row
- * decoders the other q_*.c files of the feature share. An edit copies the current body
- * into post_versions in the same transaction as the update, so no version is ever lost.
+/* Post queries (see q_posts.h): posts, post_versions and
+ * post_attachments, and the row decoders the other q_*.c files of the feature share. An
+ * edit copies the current body into post_versions in the same transaction as the update,
+ * so no version is ever lost.
  */
 #include "db/q_internal.h"
 #include "db/q_posts.h"
@@ -30,6 +31,7 @@ void bst_q_fill_post(const bst_row *r, struct bst_post_row *p)
 	p->comments = bst_row_int(r, c++);
 	p->likes = bst_row_int(r, c++);
 	p->liked = bst_row_int(r, c++) != 0;
+	p->attachments = bst_row_int(r, c++);
 }
 
 int bst_q_each_post_row(void *cls, const bst_row *r)
@@ -160,4 +162,47 @@ enum bst_qs bst_q_post_versions(bst_db *db, int64_t post_id,
 	    " WHERE v.post_id = $1 ORDER BY v.id DESC",
 	    (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END}, bst_q_each_version_row,
 	    &e);
+}
+
+struct each_id {
+	void (*fn)(void *cls, int64_t id);
+	void *cls;
+};
+
+static int each_id_row(void *cls, const bst_row *r)
+{
+	struct each_id *e = cls;
+	e->fn(e->cls, bst_row_int(r, 0));
+	return 0;
+}
+
+enum bst_qs bst_q_post_attachment_ids(bst_db *db, int64_t post_id,
+				      void (*fn)(void *cls, int64_t document_id),
+				      void *cls)
+{
+	struct each_id e = {fn, cls};
+	return bst_db_exec(db,
+			   "SELECT document_id FROM post_attachments WHERE post_id = $1"
+			   " ORDER BY document_id",
+			   (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END},
+			   each_id_row, &e);
+}
+
+enum bst_qs bst_q_post_detach_all(bst_db *db, int64_t post_id)
+{
+	return bst_db_exec(db, "DELETE FROM post_attachments WHERE post_id = $1",
+			   (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END}, NULL,
+			   NULL);
+}
+
+enum bst_qs bst_q_post_attach(bst_db *db, int64_t post_id, int64_t document_id)
+{
+	return bst_db_exec(
+	    db,
+	    "INSERT INTO post_attachments (post_id, document_id)"
+	    " SELECT $1, d.id FROM documents d WHERE d.id = $2 AND d.deleted_ms IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM post_attachments"
+	    " WHERE post_id = $1 AND document_id = $2)",
+	    (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_INT(document_id), BST_QP_END},
+	    NULL, NULL);
 }

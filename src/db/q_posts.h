@@ -1,5 +1,6 @@
-/* Queries of the publications feature: posts and their versions
- * (q_posts.c), comments and theirs (q_comments.c), reactions
+/* Queries of the publications feature: posts, their versions and the
+ * rows of their attached documents (q_posts.c; the attached documents
+ * themselves are read in q_documents.h), comments and theirs (q_comments.c), reactions
  * (q_reactions.c), the feeds and mentions (q_feed.c). Visibility is the
  * service's decision (src/social/posts.c): these queries take the viewer
  * only to say what they ask for (my groups, my reactions). Rows are filled
@@ -36,7 +37,9 @@ struct bst_post_row {
 	int64_t pinned_by;
 	int64_t comments; /* live comments and replies */
 	int64_t likes;
-	bool liked; /* by the viewer */
+	bool liked;          /* by the viewer */
+	int64_t attachments; /* rows in post_attachments, whatever the state of
+				their documents (0: nothing to look up) */
 };
 
 /* An earlier version of a publication or a comment. */
@@ -70,6 +73,18 @@ enum bst_qs bst_q_post_pin(bst_db *db, int64_t id, int64_t by, int64_t now);
 enum bst_qs bst_q_post_versions(bst_db *db, int64_t post_id,
 				void (*fn)(void *cls, const struct bst_version_row *v),
 				void *cls);
+/* The ids of the documents attached to a post, whatever their state, in
+ * increasing order. */
+enum bst_qs bst_q_post_attachment_ids(bst_db *db, int64_t post_id,
+				      void (*fn)(void *cls, int64_t document_id),
+				      void *cls);
+/* Detaches every document from a post. Run it in a transaction, followed
+ * by the bst_q_post_attach of the new list. */
+enum bst_qs bst_q_post_detach_all(bst_db *db, int64_t post_id);
+/* Attaches a document to a post if the document is live (the check and
+ * the insert are one statement): ONE_RESULT, or NO_RESULTS when the
+ * document is gone, deleted, or already attached. */
+enum bst_qs bst_q_post_attach(bst_db *db, int64_t post_id, int64_t document_id);
 
 /* ---- q_comments.c ---- */
 
@@ -203,7 +218,8 @@ enum bst_qs bst_q_user_by_local_part(bst_db *db, const char *local,
 	" (SELECT count(*) FROM reactions r"                                             \
 	" WHERE r.target = 'post' AND r.target_id = p.id),"                              \
 	" EXISTS (SELECT 1 FROM reactions r"                                             \
-	" WHERE r.target = 'post' AND r.target_id = p.id AND r.user_id = $1)"
+	" WHERE r.target = 'post' AND r.target_id = p.id AND r.user_id = $1),"           \
+	" (SELECT count(*) FROM post_attachments pa WHERE pa.post_id = p.id)"
 #define BST_Q_POST_FROM                                                                  \
 	"posts p JOIN users u ON u.id = p.author_id"                                     \
 	" LEFT JOIN groups g ON g.id = p.group_id"

@@ -394,7 +394,7 @@ int bst_blob_reader_open(struct bst_ctx *ctx, int64_t blob_id, struct bst_blob_r
 	r->blob_id = blob_id;
 	r->size = (uint64_t)row.size;
 	snprintf(r->slug, sizeof r->slug, "%s", slug);
-	snprintf(r->name, sizeof r->name, "%s", row.name);
+	snprintf(r->name, sizeof r->name, "%.*s", BST_BLOB_NAME_LEN, row.name);
 	size_t hash_len = 0;
 	if (sodium_hex2bin(r->expect, sizeof r->expect, row.blake2b, strlen(row.blake2b), NULL,
 			   &hash_len, NULL) != 0 ||
@@ -402,7 +402,7 @@ int bst_blob_reader_open(struct bst_ctx *ctx, int64_t blob_id, struct bst_blob_r
 		bst_log_error("SECURITY: platform %s: blob %s has a malformed hash", slug, r->name);
 		goto fail;
 	}
-	char dir[640], path[700];
+	char dir[640], path[640 + BST_Q_BLOB_NAME_LEN + 2];
 	if (blobs_dir(ctx, dir, sizeof dir) != 0)
 		goto fail;
 	snprintf(path, sizeof path, "%s/%s", dir, r->name);
@@ -540,7 +540,7 @@ int bst_blob_delete(struct bst_ctx *ctx, int64_t blob_id)
 		return 0;
 	if (qs != BST_QS_ONE_RESULT || !name_ok(row.name))
 		return -1;
-	char dir[640], path[700];
+	char dir[640], path[640 + BST_Q_BLOB_NAME_LEN + 2];
 	if (blobs_dir(ctx, dir, sizeof dir) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", dir, row.name);

@@ -17,15 +17,35 @@
  * exist, so that nothing of a secret or private group leaks. Mentions
  * (@ and the local part of a platform user's e-mail address, unambiguous)
  * are resolved at write time for the people who may read the text, and
- * only those are notified. Thread-safe; every call runs on ctx's thread
- * and allocates in ctx->arena. */
+ * only those are notified.
+ *
+ * Attachments. A publication may carry up to BST_POST_ATTACHMENTS_MAX
+ * documents of the document base, so that every reader of the publication
+ * can read them: one in a group, documents of THAT group's library only;
+ * one in the platform feed, documents of open groups' libraries only;
+ * never a document of a personal space. Each must be live (not deleted)
+ * and one the author may read by the documents service's rules
+ * (bst_doc_get). The author chooses them when publishing and when editing;
+ * anything else is refused (ATTACHMENT_NOT_FOUND, ATTACHMENT_ELSEWHERE,
+ * TOO_MANY_ATTACHMENTS: 400) and the publication is stored with its
+ * attachments in one transaction. A change of attachments is an edit: the
+ * text is kept as a version and the audit event post.edit carries the
+ * lists before and after. Readers see, at each reading, only the attached
+ * documents that are live and that they may read now: a document deleted
+ * or out of their reach since simply drops out of the list. When the
+ * Documents application is off, attachments are neither shown nor
+ * accepted (ATTACHMENTS_OFF); the stored rows stay, and come back with the
+ * application. Thread-safe; every call runs on ctx's thread and allocates
+ * in ctx->arena. */
 #ifndef BST_SOCIAL_POSTS_H
 #define BST_SOCIAL_POSTS_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
 #include "core/markdown.h"
+#include "db/q_documents.h"
 #include "db/q_posts.h"
 #include "tenant/context.h"
 
@@ -46,6 +66,12 @@
 /* The home feed in bst_feed_* calls (group ids are positive; 0 is the
  * platform feed). */
 #define BST_FEED_HOME (-1)
+/* Documents one publication may carry: a handful to read along with the
+ * text, not a library (issue 3's brief). */
+#define BST_POST_ATTACHMENTS_MAX 10
+/* Documents offered in a publishing or edit form: the most recent ones;
+ * the API takes any document that passes the rule. */
+#define BST_POST_ATTACH_CHOICES_MAX 50
 
 enum bst_post_status {
 	BST_POST_OK = 0,
@@ -57,8 +83,12 @@ enum bst_post_status {
 	BST_POST_TOO_LARGE,
 	BST_POST_TOO_DEEP,
 	BST_POST_TOO_COMPLEX,
-	BST_POST_INVALID, /* a malformed argument (reaction kind, ...) */
-	BST_POST_ERROR,   /* the store failed */
+	BST_POST_INVALID,              /* a malformed argument (reaction kind, ...) */
+	BST_POST_ATTACHMENT_NOT_FOUND, /* no such live document that ctx may read */
+	BST_POST_ATTACHMENT_ELSEWHERE, /* a document the rule does not allow here */
+	BST_POST_TOO_MANY_ATTACHMENTS,
+	BST_POST_ATTACHMENTS_OFF, /* the Documents application is off */
+	BST_POST_ERROR,           /* the store failed */
 };
 /* A stable code ("post_not_found"), an English msgid, the HTTP status. */
 const char *bst_post_code(enum bst_post_status s);
@@ -95,10 +125,42 @@ struct bst_post {
  * *id is the new post's (0 on failure). */
 enum bst_post_status bst_post_create(struct bst_ctx *ctx, int64_t group_id,
 				     const char *body, int64_t *id);
+/* The same, with the documents attachments[0..n) (ids; a repeated id
+ * counts once; attachments may be NULL when n is 0), checked against the
+ * rule above. */
+enum bst_post_status bst_post_create_with(struct bst_ctx *ctx, int64_t group_id,
+					  const char *body, const int64_t *attachments,
+					  size_t n, int64_t *id);
 enum bst_post_status bst_post_get(struct bst_ctx *ctx, int64_t id, struct bst_post *out);
 /* The author replaces the text; the previous one becomes a version.
  * Audited (post.edit). */
 enum bst_post_status bst_post_edit(struct bst_ctx *ctx, int64_t id, const char *body);
+/* The author replaces the text (body NULL: unchanged) and/or the attached
+ * documents (attachments NULL: unchanged; else the whole new list, n may
+ * be 0 to detach everything; ignored when empty while the Documents
+ * application is off). When either changes, the previous text becomes a
+ * version, and post.edit is audited with "attachments_before" and
+ * "attachments_after" when the list changed. */
+enum bst_post_status bst_post_edit_with(struct bst_ctx *ctx, int64_t id, const char *body,
+					const int64_t *attachments, size_t n);
+/* The documents attached to p that ctx may read now, live ones only, by
+ * name: fn gets each (valid during the call). Nothing when the Documents
+ * application is off. OK, or ERROR when the store failed. */
+enum bst_post_status
+bst_post_attachments(struct bst_ctx *ctx, const struct bst_post_row *p,
+		     void (*fn)(void *cls, const struct bst_document_row *d), void *cls);
+/* What a form offers to attach to a publication in feed (a group id; 0
+ * for the platform feed; BST_FEED_HOME for the home page's form, which
+ * offers what the platform feed may carry): the most recently added
+ * documents the rule allows there and ctx may read, at most
+ * BST_POST_ATTACH_CHOICES_MAX. fn also gets the name of the group whose
+ * library holds each. Nothing when the Documents application is off or
+ * ctx may not publish there. */
+enum bst_post_status bst_post_attach_choices(struct bst_ctx *ctx, int64_t feed,
+					     void (*fn)(void *cls,
+							const struct bst_document_row *d,
+							const char *group_name),
+					     void *cls);
 /* Soft delete by the author or a moderator. Audited (post.delete). */
 enum bst_post_status bst_post_delete(struct bst_ctx *ctx, int64_t id);
 /* Moderators pin or unpin (idempotent). Audited (post.pin, post.unpin). */

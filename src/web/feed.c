@@ -1,6 +1,8 @@
 /* The feed part of the home and group pages, and the pieces the
- * publication pages share: a publication's card, the publishing form
- * (POST /posts publishes), the "new publications" indicator and the pager.
+ * publication pages share: a publication's card (with the attached
+ * documents its reader may open), the publishing form (POST /posts
+ * publishes) with its boxes of documents to attach, the "new
+ * publications" indicator and the pager.
  * The indicator works without script: "Check for new publications" reloads
  * the feed with ?since=<the newest id seen>, which then says how many are
  * new and marks them; static/app.js polls /api/v1/feed/new with the same
@@ -8,6 +10,7 @@
 #include "web/posts.h"
 #include "core/clock.h"
 #include "social/groups.h"
+#include "web/documents.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,152 @@ void bst_page_next_field(struct bst_req *r, bst_buf *b)
 	bst_buf_puts(b, "<input type=\"hidden\" name=\"next\" value=\"");
 	bst_html_attr(b, bst_safe_next(r->raw_uri ? r->raw_uri : r->path));
 	bst_buf_puts(b, "\">");
+}
+
+/* ---- attachments ---- */
+
+const int64_t *bst_page_attach_args(struct bst_req *r, size_t *n)
+{
+	*n = 0;
+	if (!bst_kv_get(&r->form, "attachments_field"))
+		return NULL;
+	int64_t *ids = bst_arena_alloc(r->arena, (r->form.n + 1) * sizeof *ids);
+	for (size_t i = 0; i < r->form.n; i++)
+		if (strcmp(r->form.items[i].key, "attachment") == 0) {
+			/* what is not an id is refused by the service as such */
+			int64_t id = bst_page_id(r->form.items[i].value);
+			ids[(*n)++] = id ? id : -1;
+		}
+	return ids;
+}
+
+/* "type · size" of a document, escaped. */
+static void doc_meta(bst_buf *b, const struct bst_document_row *d)
+{
+	char size[64];
+	bst_document_size(d->size, size, sizeof size);
+	bst_html_txt(b, d->content_type);
+	bst_buf_puts(b, " · ");
+	bst_html_txt(b, size);
+}
+
+struct shown_attachments {
+	bst_buf *b;
+	int n;
+};
+
+static void shown_attachment(void *cls, const struct bst_document_row *d)
+{
+	struct shown_attachments *s = cls;
+	bst_buf_printf(s->b, "<li><a href=\"/documents/%lld\">", (long long)d->id);
+	bst_html_txt(s->b, d->name);
+	bst_buf_puts(s->b, "</a> <span class=\"hint\">");
+	doc_meta(s->b, d);
+	bst_buf_puts(s->b, "</span></li>");
+	s->n++;
+}
+
+/* The attached documents the reader may open now, under the text. */
+static void card_attachments(struct bst_req *r, bst_buf *b,
+			     const struct bst_post_row *row)
+{
+	if (!row->attachments)
+		return;
+	bst_buf list;
+	bst_buf_init(&list);
+	struct shown_attachments s = {&list, 0};
+	/* a failure leaves the list out: the publication still reads */
+	if (bst_post_attachments(&r->ctx, row, shown_attachment, &s) == BST_POST_OK &&
+	    s.n) {
+		bst_buf_puts(b, "<ul class=\"attachments\" aria-label=\"");
+		bst_html_attr(b, _("Attached documents"));
+		bst_buf_printf(b, "\">%s</ul>", bst_buf_str(&list));
+	}
+	bst_buf_free(&list);
+}
+
+struct attach_boxes {
+	struct bst_req *r;
+	bst_buf *b;
+	const int64_t *checked; /* NULL: tick the current attachments */
+	size_t n_checked;
+	bool show_group;
+	int64_t listed[BST_POST_ATTACHMENTS_MAX + BST_POST_ATTACH_CHOICES_MAX];
+	size_t n;
+	bool current; /* listing the current attachments */
+};
+
+static void attach_box(struct attach_boxes *a, const struct bst_document_row *d,
+		       const char *group_name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->listed[i] == d->id)
+			return;
+	if (a->n == sizeof a->listed / sizeof *a->listed)
+		return;
+	a->listed[a->n++] = d->id;
+	bool on = a->checked == NULL && a->current;
+	for (size_t i = 0; a->checked && i < a->n_checked && !on; i++)
+		on = a->checked[i] == d->id;
+	bst_buf_printf(a->b,
+		       "<li><label><input type=\"checkbox\" name=\"attachment\" "
+		       "value=\"%lld\"%s> ",
+		       (long long)d->id, on ? " checked" : "");
+	bst_html_txt(a->b, d->name);
+	bst_buf_puts(a->b, " <span class=\"hint\">");
+	if (a->show_group && group_name && group_name[0]) {
+		bst_html_txt(a->b, group_name);
+		bst_buf_puts(a->b, " · ");
+	}
+	doc_meta(a->b, d);
+	bst_buf_puts(a->b, "</span></label></li>");
+}
+
+static void attach_current(void *cls, const struct bst_document_row *d)
+{
+	attach_box(cls, d, NULL);
+}
+
+static void attach_choice(void *cls, const struct bst_document_row *d,
+			  const char *group_name)
+{
+	attach_box(cls, d, group_name);
+}
+
+void bst_page_attach_field(struct bst_req *r, bst_buf *b, int64_t feed,
+			   const struct bst_post_row *post, const int64_t *checked,
+			   size_t n_checked)
+{
+	bst_buf list;
+	bst_buf_init(&list);
+	struct attach_boxes *a = bst_arena_alloc(r->arena, sizeof *a);
+	*a = (struct attach_boxes){r, &list, checked, n_checked, feed <= 0, {0}, 0, true};
+	if (post)
+		bst_post_attachments(&r->ctx, post, attach_current, a);
+	a->current = false;
+	bst_post_attach_choices(&r->ctx, feed, attach_choice, a);
+	if (a->n) {
+		bst_buf_printf(
+		    b,
+		    "<fieldset class=\"field attach\" aria-describedby=\"f-attach-hint\">"
+		    "<legend>%s</legend><p class=\"hint\" id=\"f-attach-hint\">",
+		    _("Documents to attach"));
+		bst_html_txt(b, feed > 0
+				    ? _("Recent documents of this group's library: "
+					"every reader of the publication can open them. "
+					"At most 10.")
+				    : _("Recent documents of open groups, which everyone "
+					"can open. A publication in a group carries "
+					"documents of that group's library only. At most "
+					"10."));
+		bst_buf_printf(
+		    b,
+		    "</p><ul class=\"attach-choices\">%s</ul>"
+		    "<input type=\"hidden\" name=\"attachments_field\" value=\"1\">"
+		    "</fieldset>",
+		    bst_buf_str(&list));
+	}
+	bst_buf_free(&list);
 }
 
 /* ---- a publication's card ---- */
@@ -103,6 +252,7 @@ void bst_page_post_card(struct bst_req *r, bst_buf *b, const struct bst_post *p,
 	bst_buf_puts(b, "</p><div class=\"post-body md\">");
 	bst_post_render(&r->ctx, row, b);
 	bst_buf_puts(b, "</div>");
+	card_attachments(r, b, row);
 	if (!with_actions) {
 		bst_buf_puts(b, "</article>");
 		return;
@@ -192,6 +342,10 @@ static void publish_form(struct bst_req *r, bst_buf *b, int64_t feed, const char
 	    b, "</textarea><span class=\"hint\" id=\"f-body-hint\">%s</span></p>",
 	    _("Markdown: **bold**, *italic*, lists, tables, links. Mention someone "
 	      "with @ and the start of their e-mail address (@alice)."));
+	/* after a refusal, the boxes ticked stay ticked */
+	size_t n_checked = 0;
+	const int64_t *checked = bst_page_attach_args(r, &n_checked);
+	bst_page_attach_field(r, b, feed, NULL, checked, n_checked);
 	bst_buf_printf(b, "<p><button type=\"submit\">%s</button></p></form></section>",
 		       _("Publish"));
 }
@@ -339,9 +493,11 @@ void bst_page_publish(struct bst_req *r)
 		bst_page_post_error(r, BST_POST_GROUP_NOT_FOUND);
 		return;
 	}
+	size_t n = 0;
+	const int64_t *attachments = bst_page_attach_args(r, &n);
 	int64_t id = 0;
-	enum bst_post_status st =
-	    bst_post_create(&r->ctx, group_id, body ? body : "", &id);
+	enum bst_post_status st = bst_post_create_with(
+	    &r->ctx, group_id, body ? body : "", attachments, n, &id);
 	switch (st) {
 	case BST_POST_OK:
 		bst_reply_redirect(
@@ -354,6 +510,10 @@ void bst_page_publish(struct bst_req *r)
 	case BST_POST_TOO_LARGE:
 	case BST_POST_TOO_DEEP:
 	case BST_POST_TOO_COMPLEX:
+	case BST_POST_ATTACHMENT_NOT_FOUND:
+	case BST_POST_ATTACHMENT_ELSEWHERE:
+	case BST_POST_TOO_MANY_ATTACHMENTS:
+	case BST_POST_ATTACHMENTS_OFF:
 		if (group_id)
 			bst_page_group_render(r, group_id, bst_post_http_status(st), body,
 					      _(bst_post_text(st)));

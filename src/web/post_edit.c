@@ -1,7 +1,7 @@
-/* /posts/{id}/edit: the author's edit form for a publication, and its
- * earlier versions, which the author and platform administrators see (the
- * latter read them here without the form). Others: 403, or 404 for what
- * they may not read. */
+/* /posts/{id}/edit: the author's edit form for a publication (its text
+ * and its attached documents), and its earlier versions, which the author
+ * and platform administrators see (the latter read them here without the
+ * form). Others: 403, or 404 for what they may not read. */
 #include "web/posts.h"
 #include "core/clock.h"
 
@@ -72,11 +72,16 @@ static void render(struct bst_req *r, int64_t id, int status, const char *draft,
 		bst_html_txt(&b, draft ? draft : p.row.body);
 		bst_buf_printf(
 		    &b,
-		    "</textarea><span class=\"hint\" id=\"f-body-hint\">%s</span></p>"
-		    "<p><button type=\"submit\">%s</button></p></form>",
+		    "</textarea><span class=\"hint\" id=\"f-body-hint\">%s</span></p>",
 		    _("The current text is kept as an earlier version, which you and the "
-		      "platform's administrators can see."),
-		    _("Save"));
+		      "platform's administrators can see."));
+		/* after a refusal, the boxes as they were sent; else as they are */
+		size_t n_checked = 0;
+		const int64_t *checked =
+		    error ? bst_page_attach_args(r, &n_checked) : NULL;
+		bst_page_attach_field(r, &b, p.row.group_id, &p.row, checked, n_checked);
+		bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form>",
+			       _("Save"));
 	}
 	if (p.can_see_versions) {
 		bst_buf_printf(&b,
@@ -99,7 +104,10 @@ static void render(struct bst_req *r, int64_t id, int status, const char *draft,
 static void save(struct bst_req *r, int64_t id)
 {
 	const char *body = bst_req_arg(r, "body");
-	enum bst_post_status st = bst_post_edit(&r->ctx, id, body ? body : "");
+	size_t n = 0;
+	const int64_t *attachments = bst_page_attach_args(r, &n);
+	enum bst_post_status st =
+	    bst_post_edit_with(&r->ctx, id, body ? body : "", attachments, n);
 	switch (st) {
 	case BST_POST_OK:
 		bst_reply_redirect(
@@ -109,6 +117,10 @@ static void save(struct bst_req *r, int64_t id)
 	case BST_POST_TOO_LARGE:
 	case BST_POST_TOO_DEEP:
 	case BST_POST_TOO_COMPLEX:
+	case BST_POST_ATTACHMENT_NOT_FOUND:
+	case BST_POST_ATTACHMENT_ELSEWHERE:
+	case BST_POST_TOO_MANY_ATTACHMENTS:
+	case BST_POST_ATTACHMENTS_OFF:
 		render(r, id, bst_post_http_status(st), body, _(bst_post_text(st)));
 		return;
 	default:

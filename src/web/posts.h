@@ -21,6 +21,20 @@ void bst_page_post_error(struct bst_req *r, enum bst_post_status st);
 void bst_page_post_card(struct bst_req *r, bst_buf *b, const struct bst_post *p,
 			bool show_feed, bool with_actions);
 
+/* The boxes of documents to attach in a publishing or edit form
+ * (feed.c): post's current attachments that ctx may open (post NULL:
+ * none), then what bst_post_attach_choices offers in feed; the ids in
+ * checked[0..n_checked) are ticked (checked NULL: the current
+ * attachments). A hidden field "attachments_field" says the boxes were
+ * there. Nothing when there is nothing to offer. */
+void bst_page_attach_field(struct bst_req *r, bst_buf *b, int64_t feed,
+			   const struct bst_post_row *post, const int64_t *checked,
+			   size_t n_checked);
+/* The ids ticked in a posted form's "attachment" boxes (what is not an id
+ * reads as -1, which the service refuses), in the request's arena; NULL
+ * when the form carried no boxes (then nothing changes). *n is set. */
+const int64_t *bst_page_attach_args(struct bst_req *r, size_t *n);
+
 /* The "where to come back" field of a form posted from this page. */
 void bst_page_next_field(struct bst_req *r, bst_buf *b);
 

@@ -2,12 +2,16 @@
 // Markdown rendered in safe mode, cursor pagination, the "new publications"
 // indicator and its JSON endpoint), a group's page and feed, a publication's
 // page with comments, replies, likes and who liked, the edit form and
-// earlier versions, soft deletion seen by administrators only, pins, and
-// mentions that reach only people who may read. Every page and API route of
-// the feature is exercised, with the answers for anonymous visitors,
-// outsiders and read-only tokens.
+// earlier versions, soft deletion seen by administrators only, pins,
+// mentions that reach only people who may read, and documents of the
+// document base attached to publications (chosen in the forms and through
+// the API, listed with a link, downloaded; refused outside the rule; gone
+// when deleted or when the Documents application is off). Every page and
+// API route of the feature is exercised, with the answers for anonymous
+// visitors, outsiders and read-only tokens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Bastide, activate, csrfOf, formOf, noticesOf } from './lib/bastide.mjs';
 
 const b = new Bastide('posts');
@@ -381,6 +385,150 @@ test('the home feed pages with a cursor, newest first, and counts new publicatio
 	assert.match(noticesOf(marked.body).join(' '), /2 new publications/);
 	assert.equal((marked.body.match(/class="fresh"/g) ?? []).length, 2);
 	assert.equal((await api('bob').get('/api/v1/feed/new')).status, 400);
+});
+
+// Uploads content (Buffer) as filename through the documents API into a
+// library (owner 'group' and its id, or 'user'); returns the document's id.
+async function uploadDocument(who, filename, content, owner, ownerId = '') {
+	const boundary = `----bastide${randomBytes(8).toString('hex')}`;
+	const part = (name, value) =>
+		`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+	const body = Buffer.concat([
+		Buffer.from(part('owner', owner) + part('owner_id', String(ownerId)) + part('folder', '') +
+			    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+			    'Content-Type: application/octet-stream\r\n\r\n'),
+		content,
+		Buffer.from(`\r\n--${boundary}--\r\n`),
+	]);
+	const res = await b.client().request('POST', '/api/v1/documents', {
+		headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`,
+			   Authorization: `Bearer ${people[who].token}` },
+		body,
+	});
+	assert.equal(res.status, 201, `upload ${filename}: ${res.status} ${res.body}`);
+	return res.json().id;
+}
+
+// The attachments listed under publication id on an HTML page: [{id, name}].
+function attachmentsOn(html, id) {
+	const card = new RegExp(`<article class="post[^"]*" id="post-${id}"[\\s\\S]*?</article>`).exec(html);
+	assert.ok(card, `no publication ${id} on the page`);
+	const list = /<ul class="attachments" aria-label="[^"]+">([\s\S]*?)<\/ul>/.exec(card[0]);
+	return list ? [...list[1].matchAll(/<a href="\/documents\/(\d+)">([^<]*)<\/a>/g)]
+		.map(([, docId, name]) => ({ id: Number(docId), name })) : [];
+}
+
+test('documents attached to a publication: chosen in the form or the API, listed with a link, downloaded; refused outside the rule', async () => {
+	const content = Buffer.from(`%PDF-1.4\nagenda ${randomBytes(6).toString('hex')}\n%%EOF\n`);
+	const agenda = await uploadDocument('alice', 'Agenda.pdf', content, 'group', board);
+	const notes = await uploadDocument('carol', 'Notes.txt', Buffer.from('plain notes\n'), 'group', board);
+	const secretDoc = await uploadDocument('carol', 'Plans.txt', Buffer.from('plans\n'), 'group', skunk);
+	const personal = await uploadDocument('alice', 'Mine.txt', Buffer.from('mine\n'), 'user');
+
+	// the page form: the group library's recent documents as boxes
+	const c = people.alice.client;
+	const page = await c.get(`/groups/${board}`);
+	const form = formOf(page.body, '/posts');
+	assert.equal(form.fields.attachments_field, '1');
+	assert.match(page.body, /<fieldset class="field attach"[^>]*><legend>Documents to attach<\/legend>/);
+	assert.match(page.body, new RegExp(`<input type="checkbox" name="attachment" value="${agenda}"> Agenda\\.pdf`));
+	assert.doesNotMatch(page.body, /Plans\.txt|Mine\.txt/, 'only this group\'s documents are offered');
+	let res = await c.post('/posts', [...Object.entries({ ...form.fields, body: 'The agenda, attached' }),
+					  ['attachment', String(agenda)], ['attachment', String(notes)]]);
+	assert.equal(res.status, 303, `publish: ${res.status} ${noticesOf(res.body)}`);
+	const viaPage = Number(/#post-(\d+)$/.exec(res.location)[1]);
+
+	// every reader sees them under the text, with a link, type and size
+	const carolPage = await people.carol.client.get(`/groups/${board}`);
+	assert.deepEqual(attachmentsOn(carolPage.body, viaPage),
+			 [{ id: agenda, name: 'Agenda.pdf' }, { id: notes, name: 'Notes.txt' }]);
+	assert.match(carolPage.body, new RegExp(`<a href="/documents/${agenda}">Agenda\\.pdf</a> <span class="hint">application/pdf · \\d+ bytes</span>`));
+
+	// and download them through the link
+	const docPage = await people.carol.client.get(`/documents/${agenda}`);
+	assert.equal(docPage.status, 200);
+	const link = new RegExp(`href="(/documents/${agenda}/download)"`).exec(docPage.body);
+	assert.ok(link, 'no download link on the document page');
+	const file = await people.carol.client.request('GET', link[1]);
+	assert.equal(file.status, 200);
+	assert.equal(file.body, content.toString('utf8'));
+
+	// the API: publish with attachments, read them back, filtered alike
+	res = await api('carol').post('/api/v1/posts', { body: 'Notes for Monday', group_id: board, attachments: [notes] });
+	assert.equal(res.status, 201, res.body);
+	const viaApi = res.json().id;
+	assert.deepEqual(res.json().attachments, [{ id: notes, name: 'Notes.txt', content_type: 'text/plain', size: 12 }]);
+	const one = (await api('alice').get(`/api/v1/posts/${viaApi}`)).json();
+	assert.deepEqual(one.attachments.map((a) => a.id), [notes]);
+	const list = (await api('alice').get(`/api/v1/posts?group_id=${board}`)).json().items;
+	assert.deepEqual(list.find((p) => p.id === viaPage).attachments.map((a) => a.name), ['Agenda.pdf', 'Notes.txt']);
+	assert.deepEqual(list.find((p) => p.id === viaApi).attachments.map((a) => a.id), [notes]);
+
+	// outside the rule: a clear 400, and nothing published
+	const refusals = [
+		[{ group_id: board, attachments: [secretDoc] }, 'attachment_not_allowed'], // another group's
+		[{ group_id: board, attachments: [personal] }, 'attachment_not_allowed'],  // a personal space
+		[{ attachments: [agenda] }, 'attachment_not_allowed'],                    // a private group's, to everyone
+		[{ group_id: board, attachments: [999999] }, 'attachment_not_found'],
+		[{ group_id: board, attachments: ['x'] }, 'bad_field'],
+		[{ group_id: board, attachments: Array.from({ length: 11 }, (_, i) => agenda + i) }, 'too_many_attachments'],
+	];
+	for (const [fields, code] of refusals) {
+		const r = await api('alice').post('/api/v1/posts', { body: 'refused', ...fields });
+		assert.equal(r.status, 400, `${JSON.stringify(fields)}: ${r.body}`);
+		assert.equal(r.json().error.code, code, JSON.stringify(fields));
+	}
+	assert.ok(!(await api('alice').get(`/api/v1/posts?group_id=${board}`)).json().items.some((p) => p.body === 'refused'));
+	// through the page, the refusal keeps the draft and the boxes ticked
+	res = await c.post('/posts', [...Object.entries({ ...form.fields, body: 'Keep me' }),
+				      ['attachment', String(agenda)], ['attachment', String(personal)]]);
+	assert.equal(res.status, 400);
+	assert.match(noticesOf(res.body).join(' '), /cannot go with this publication/);
+	assert.match(res.body, new RegExp(`value="${agenda}" checked> Agenda\\.pdf`));
+	assert.match(res.body, />Keep me<\/textarea>/);
+
+	// the edit form: the current attachments ticked; unticking detaches
+	let edit = await c.get(`/posts/${viaPage}/edit`);
+	assert.match(edit.body, new RegExp(`value="${agenda}" checked>`));
+	assert.match(edit.body, new RegExp(`value="${notes}" checked>`));
+	const editForm = formOf(edit.body, `/posts/${viaPage}/edit`);
+	res = await c.post(`/posts/${viaPage}/edit`, { ...editForm.fields, attachment: String(agenda) });
+	assert.equal(res.status, 303, `${res.status} ${noticesOf(res.body)}`);
+	assert.deepEqual((await api('carol').get(`/api/v1/posts/${viaPage}`)).json().attachments.map((a) => a.id), [agenda]);
+	// PATCH replaces the list; the previous one is in the audit trail
+	res = await api('alice').patch(`/api/v1/posts/${viaPage}`, { attachments: [agenda, notes] });
+	assert.equal(res.status, 200, res.body);
+	assert.deepEqual(res.json().attachments.map((a) => a.id), [agenda, notes]);
+	assert.ok(res.json().edited_at);
+	assert.equal((await api('alice').patch(`/api/v1/posts/${viaPage}`, { attachments: [personal] })).status, 400);
+
+	// a deleted document leaves the list, never an error
+	assert.equal((await api('carol').del(`/api/v1/documents/${notes}`)).status, 200);
+	assert.deepEqual(attachmentsOn((await people.alice.client.get(`/posts/${viaPage}`)).body, viaPage),
+			 [{ id: agenda, name: 'Agenda.pdf' }]);
+	assert.deepEqual((await api('alice').get(`/api/v1/posts/${viaApi}`)).json().attachments, []);
+	assert.deepEqual(attachmentsOn((await people.alice.client.get(`/posts/${viaApi}`)).body, viaApi), []);
+});
+
+test('with the Documents application off, attachments are neither shown nor accepted', async () => {
+	const doc = await uploadDocument('alice', 'Offline.txt', Buffer.from('offline\n'), 'group', board);
+	const id = (await api('alice').post('/api/v1/posts', { body: 'Before the switch', group_id: board, attachments: [doc] })).json().id;
+	const toggle = (enabled) => b.client().postJson('/api/v1/apps/documents', { enabled },
+							 { method: 'PATCH', ...bearer(people.admin.token) });
+	assert.equal((await toggle(false)).status, 200);
+	try {
+		const page = await people.carol.client.get(`/groups/${board}`);
+		assert.deepEqual(attachmentsOn(page.body, id), []);
+		assert.doesNotMatch(page.body, /Documents to attach|name="attachment"/);
+		assert.deepEqual((await api('carol').get(`/api/v1/posts/${id}`)).json().attachments, []);
+		const refused = await api('alice').post('/api/v1/posts', { body: 'x', group_id: board, attachments: [doc] });
+		assert.equal(refused.status, 400);
+		assert.equal(refused.json().error.code, 'attachments_off');
+		assert.doesNotMatch((await people.alice.client.get(`/posts/${id}/edit`)).body, /name="attachment"/);
+	} finally {
+		assert.equal((await toggle(true)).status, 200);
+	}
+	assert.deepEqual((await api('carol').get(`/api/v1/posts/${id}`)).json().attachments.map((a) => a.id), [doc]);
 });
 
 test('anonymous visitors and bad addresses get nothing', async () => {

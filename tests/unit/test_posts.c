@@ -4,7 +4,10 @@
  * for people who may read, versions and who sees them, soft deletion and
  * who still sees it, pins, one level of replies, idempotent reactions, the
  * home feed's composition and cursor pagination, the new-publication
- * count, the search index kept in step, and audit events. */
+ * count, the search index kept in step, audit events, and the documents
+ * attached to publications (the group's library, open groups' for the
+ * platform feed, never a personal space; shown to each reader only when
+ * readable and live; gone with the Documents application). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,8 +23,10 @@
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "db/q_documents.h"
 #include "db/q_groups.h"
 #include "db/queries.h"
+#include "social/documents.h"
 #include "social/posts.h"
 #include "tenant/context.h"
 #include "tenant/install.h"
@@ -802,6 +807,330 @@ static void test_posts_new_publication_count(void **state)
 	assert_int_equal(n, 3); /* the platform feed: one, two, mine */
 }
 
+/* ---- attached documents ---- */
+
+/* A live document named name in (owner, owner_id)'s library, with one
+ * version of size bytes (no file: these tests never open it). */
+static int64_t add_document(struct fx *f, const char *owner, int64_t owner_id,
+			    const char *name, int64_t by, int64_t size)
+{
+	static int blobs;
+	char blob[40];
+	snprintf(blob, sizeof blob, "%032d", ++blobs);
+	int64_t blob_id = 0, id = 0, number = 0;
+	assert_int_equal(
+	    bst_q_blob_insert(f->p->main, blob, size, "00", NOW - 300, &blob_id),
+	    BST_QS_ONE_RESULT);
+	assert_int_equal(bst_q_document_insert(f->p->main, owner, owner_id, 0, name, by,
+					       NOW - 300, &id),
+			 BST_QS_ONE_RESULT);
+	assert_int_equal(bst_q_document_version_add(f->p->main, id, blob_id, size,
+						    "application/pdf", by, NOW - 300,
+						    &number),
+			 BST_QS_ONE_RESULT);
+	return id;
+}
+
+static void exec_sql(struct fx *f, const char *sql)
+{
+	assert_true(bst_db_exec(f->p->main, sql, NULL, NULL, NULL) >= 0);
+}
+
+struct docs {
+	int64_t v[16];
+	char names[16][BST_Q_DOC_NAME_LEN];
+	int n;
+};
+
+static void each_doc(void *cls, const struct bst_document_row *d)
+{
+	struct docs *l = cls;
+	if (l->n < 16) {
+		snprintf(l->names[l->n], sizeof l->names[0], "%s", d->name);
+		l->v[l->n++] = d->id;
+	}
+}
+
+/* The attachments of post id as who sees them (-1 when who may not read
+ * the post). */
+static struct docs attachments_seen(struct fx *f, int64_t who, int64_t id)
+{
+	struct bst_ctx c = as(f, who, 0);
+	struct docs l = {.n = 0};
+	struct bst_post p;
+	if (bst_post_get(&c, id, &p) != BST_POST_OK) {
+		l.n = -1;
+		return l;
+	}
+	assert_int_equal(bst_post_attachments(&c, &p.row, each_doc, &l), BST_POST_OK);
+	return l;
+}
+
+static void each_choice(void *cls, const struct bst_document_row *d, const char *group)
+{
+	(void)group;
+	each_doc(cls, d);
+}
+
+static void test_posts_attach_documents_of_the_group_library(void **state)
+{
+	struct fx *f = *state;
+	int64_t minutes =
+	    add_document(f, "group", f->priv, "Minutes.pdf", f->alice, 1234);
+	int64_t budget = add_document(f, "group", f->priv, "budget.pdf", f->dave, 99);
+	struct bst_ctx dave = as(f, f->dave, 0);
+	int64_t id = 0;
+	/* a repeated id counts once */
+	assert_int_equal(bst_post_create_with(&dave, f->priv, "See the minutes",
+					      (int64_t[]){minutes, budget, minutes}, 3,
+					      &id),
+			 BST_POST_OK);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&dave, id, &p), BST_POST_OK);
+	assert_int_equal(p.row.attachments, 2);
+	/* every reader of the publication sees them, by name */
+	struct docs alice = attachments_seen(f, f->alice, id);
+	assert_int_equal(alice.n, 2);
+	assert_int_equal(alice.v[0], budget);
+	assert_int_equal(alice.v[1], minutes);
+	assert_string_equal(alice.names[1], "Minutes.pdf");
+	/* the form offers the group's recent documents to its members only */
+	struct docs offered = {.n = 0};
+	assert_int_equal(bst_post_attach_choices(&dave, f->priv, each_choice, &offered),
+			 BST_POST_OK);
+	assert_int_equal(offered.n, 2);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	offered.n = 0;
+	assert_int_equal(bst_post_attach_choices(&bob, f->priv, each_choice, &offered),
+			 BST_POST_OK);
+	assert_int_equal(offered.n, 0);
+	/* the platform feed may carry open groups' documents */
+	int64_t menu = add_document(f, "group", f->open, "menu.pdf", f->bob, 10);
+	assert_int_equal(
+	    bst_post_create_with(&dave, 0, "Lunch menu", (int64_t[]){menu}, 1, &id),
+	    BST_POST_OK);
+	assert_int_equal(attachments_seen(f, f->carol, id).n, 1);
+	offered.n = 0;
+	assert_int_equal(
+	    bst_post_attach_choices(&dave, BST_FEED_HOME, each_choice, &offered),
+	    BST_POST_OK);
+	assert_int_equal(offered.n, 1);
+	assert_int_equal(offered.v[0], menu);
+	/* ten at most */
+	int64_t many[11];
+	char name[16];
+	for (int i = 0; i < 11; i++) {
+		snprintf(name, sizeof name, "doc%d.pdf", i);
+		many[i] = add_document(f, "group", f->priv, name, f->alice, 1);
+	}
+	assert_int_equal(bst_post_create_with(&dave, f->priv, "too many", many, 11, &id),
+			 BST_POST_TOO_MANY_ATTACHMENTS);
+	assert_int_equal(id, 0);
+	assert_int_equal(bst_post_create_with(&dave, f->priv, "ten", many, 10, &id),
+			 BST_POST_OK);
+	assert_int_equal(attachments_seen(f, f->alice, id).n, 10);
+	assert_int_equal(bst_post_http_status(BST_POST_TOO_MANY_ATTACHMENTS), 400);
+}
+
+static int64_t count_rows(struct fx *f, const char *sql)
+{
+	int64_t n = -1;
+	assert_int_equal(bst_db_exec(f->p->main, sql, NULL, one_int, &n),
+			 BST_QS_ONE_RESULT);
+	return n;
+}
+
+static void test_posts_attachments_outside_the_rule_are_refused(void **state)
+{
+	struct fx *f = *state;
+	int64_t secret_doc =
+	    add_document(f, "group", f->secret, "plans.pdf", f->carol, 5);
+	int64_t open_doc = add_document(f, "group", f->open, "menu.pdf", f->bob, 5);
+	int64_t priv_doc = add_document(f, "group", f->priv, "board.pdf", f->alice, 5);
+	int64_t own_doc = add_document(f, "user", f->alice, "mine.pdf", f->alice, 5);
+	int64_t bobs_doc = add_document(f, "user", f->bob, "bob.pdf", f->bob, 5);
+	int64_t gone_doc = add_document(f, "group", f->priv, "gone.pdf", f->alice, 5);
+	struct bst_ctx alice = as(f, f->alice, 0);
+	assert_int_equal(bst_doc_delete(&alice, gone_doc), BST_DOC_OK);
+	int64_t posts_before = count_rows(f, "SELECT count(*) FROM posts");
+	int64_t id = 0;
+	struct {
+		int64_t group, doc;
+		enum bst_post_status st;
+	} cases[] = {
+	    /* another group's library, though alice may read it */
+	    {f->priv, secret_doc, BST_POST_ATTACHMENT_ELSEWHERE},
+	    {f->priv, open_doc, BST_POST_ATTACHMENT_ELSEWHERE},
+	    /* a personal space: her own, or someone else's (unknown to her) */
+	    {f->priv, own_doc, BST_POST_ATTACHMENT_ELSEWHERE},
+	    {0, own_doc, BST_POST_ATTACHMENT_ELSEWHERE},
+	    {f->priv, bobs_doc, BST_POST_ATTACHMENT_NOT_FOUND},
+	    /* deleted, or nonexistent */
+	    {f->priv, gone_doc, BST_POST_ATTACHMENT_NOT_FOUND},
+	    {f->priv, 999999, BST_POST_ATTACHMENT_NOT_FOUND},
+	    {f->priv, -3, BST_POST_ATTACHMENT_NOT_FOUND},
+	    /* the platform feed: open groups only */
+	    {0, secret_doc, BST_POST_ATTACHMENT_ELSEWHERE},
+	    {0, priv_doc, BST_POST_ATTACHMENT_ELSEWHERE},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		assert_int_equal(bst_post_create_with(&alice, cases[i].group, "x",
+						      (int64_t[]){priv_doc, cases[i].doc},
+						      2, &id),
+				 cases[i].st);
+		assert_int_equal(id, 0);
+	}
+	/* a document of a group one may not read reads as nonexistent */
+	struct bst_ctx dave = as(f, f->dave, 0);
+	assert_int_equal(
+	    bst_post_create_with(&dave, f->priv, "x", (int64_t[]){secret_doc}, 1, &id),
+	    BST_POST_ATTACHMENT_NOT_FOUND);
+	/* nothing was written */
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM posts"), posts_before);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM post_attachments"), 0);
+	/* the same rule on edit, which then changes nothing */
+	int64_t post = publish(f, f->alice, f->priv, "board news", 0);
+	assert_int_equal(bst_post_edit_with(&alice, post, "board news, edited",
+					    (int64_t[]){priv_doc, open_doc}, 2),
+			 BST_POST_ATTACHMENT_ELSEWHERE);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, post, &p), BST_POST_OK);
+	assert_string_equal(p.row.body, "board news");
+	assert_int_equal(p.row.attachments, 0);
+	assert_int_equal(bst_post_http_status(BST_POST_ATTACHMENT_ELSEWHERE), 400);
+	assert_int_equal(bst_post_http_status(BST_POST_ATTACHMENT_NOT_FOUND), 400);
+}
+
+static void test_posts_edit_changes_attachments_with_a_version_and_audit(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add_document(f, "group", f->priv, "a.pdf", f->alice, 5);
+	int64_t b = add_document(f, "group", f->priv, "b.pdf", f->alice, 5);
+	struct bst_ctx alice = as(f, f->alice, 1000);
+	int64_t id = 0;
+	assert_int_equal(
+	    bst_post_create_with(&alice, f->priv, "agenda", (int64_t[]){a}, 1, &id),
+	    BST_POST_OK);
+	/* the text unchanged (NULL), the list replaced */
+	alice.now += 1000;
+	assert_int_equal(bst_post_edit_with(&alice, id, NULL, (int64_t[]){b}, 1),
+			 BST_POST_OK);
+	struct docs seen = attachments_seen(f, f->dave, id);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.v[0], b);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&alice, id, &p), BST_POST_OK);
+	assert_string_equal(p.row.body, "agenda");
+	assert_int_equal(p.row.edited_ms, NOW + 2000);
+	struct versions v = {.n = 0};
+	assert_int_equal(bst_post_versions(&alice, id, each_version, &v), BST_POST_OK);
+	assert_int_equal(v.n, 1);
+	/* the same list again, or the text alone: no attachment change */
+	assert_int_equal(bst_post_edit_with(&alice, id, NULL, (int64_t[]){b}, 1),
+			 BST_POST_OK);
+	assert_int_equal(bst_post_edit(&alice, id, "agenda v2"), BST_POST_OK);
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 1);
+	/* an empty list detaches everything */
+	assert_int_equal(bst_post_edit_with(&alice, id, NULL, (int64_t[]){0}, 0),
+			 BST_POST_OK);
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 0);
+	char target[32];
+	snprintf(target, sizeof target, "post:%lld", (long long)id);
+	assert_int_equal(audited(f, "post.edit", target), 3);
+	int64_t n = -1;
+	assert_int_equal(
+	    bst_db_exec(
+		f->p->audit,
+		"SELECT count(*) FROM events WHERE event = 'post.edit' AND target = $1"
+		" AND json_extract(details, '$.attachments_before') = json_array($2)"
+		" AND json_extract(details, '$.attachments_after') = json_array($3)",
+		(struct bst_qp[]){BST_QP_TEXT(target), BST_QP_INT(a), BST_QP_INT(b),
+				  BST_QP_END},
+		one_int, &n),
+	    BST_QS_ONE_RESULT);
+	assert_int_equal(n, 1);
+	assert_int_equal(
+	    bst_db_exec(
+		f->p->audit,
+		"SELECT count(*) FROM events WHERE event = 'post.edit' AND target = $1"
+		" AND json_extract(details, '$.attachments_before') = json_array($2)"
+		" AND json_extract(details, '$.attachments_after') = json_array()",
+		(struct bst_qp[]){BST_QP_TEXT(target), BST_QP_INT(b), BST_QP_END},
+		one_int, &n),
+	    BST_QS_ONE_RESULT);
+	assert_int_equal(n, 1);
+}
+
+static void test_posts_readers_see_only_attachments_they_may_read_now(void **state)
+{
+	struct fx *f = *state;
+	int64_t menu = add_document(f, "group", f->open, "menu.pdf", f->bob, 5);
+	int64_t rules = add_document(f, "group", f->open, "rules.pdf", f->bob, 5);
+	struct bst_ctx bob = as(f, f->bob, 0);
+	int64_t id = 0;
+	assert_int_equal(
+	    bst_post_create_with(&bob, 0, "Lunch", (int64_t[]){menu, rules}, 2, &id),
+	    BST_POST_OK);
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 2);
+	/* the group closes: outsiders no longer read its library */
+	exec_sql(f, "UPDATE groups SET kind = 'private' WHERE name = 'Lunch'");
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 0);
+	assert_int_equal(attachments_seen(f, f->bob, id).n, 2);
+	exec_sql(f, "UPDATE groups SET kind = 'open' WHERE name = 'Lunch'");
+	/* a deleted document drops out of the list, for everyone */
+	assert_int_equal(bst_doc_delete(&bob, rules), BST_DOC_OK);
+	struct docs seen = attachments_seen(f, f->dave, id);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.v[0], menu);
+	assert_int_equal(attachments_seen(f, f->bob, id).n, 1);
+	/* and comes back with its restoration */
+	assert_int_equal(bst_doc_restore(&bob, rules), BST_DOC_OK);
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 2);
+	/* an operator or anonymous reader gets no list */
+	struct bst_ctx anon = as(f, 0, 0);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&bob, id, &p), BST_POST_OK);
+	struct docs none = {.n = 0};
+	assert_int_equal(bst_post_attachments(&anon, &p.row, each_doc, &none),
+			 BST_POST_OK);
+	assert_int_equal(none.n, 0);
+}
+
+static void test_posts_documents_off_hides_and_refuses_attachments(void **state)
+{
+	struct fx *f = *state;
+	int64_t doc = add_document(f, "group", f->priv, "a.pdf", f->alice, 5);
+	struct bst_ctx alice = as(f, f->alice, 0);
+	int64_t id = 0;
+	assert_int_equal(
+	    bst_post_create_with(&alice, f->priv, "with", (int64_t[]){doc}, 1, &id),
+	    BST_POST_OK);
+	exec_sql(f, "UPDATE apps SET enabled = 0 WHERE name = 'documents'");
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 0);
+	struct docs offered = {.n = 0};
+	assert_int_equal(bst_post_attach_choices(&alice, f->priv, each_choice, &offered),
+			 BST_POST_OK);
+	assert_int_equal(offered.n, 0);
+	int64_t other = 0;
+	assert_int_equal(
+	    bst_post_create_with(&alice, f->priv, "x", (int64_t[]){doc}, 1, &other),
+	    BST_POST_ATTACHMENTS_OFF);
+	assert_int_equal(other, 0);
+	assert_int_equal(bst_post_edit_with(&alice, id, NULL, (int64_t[]){doc}, 1),
+			 BST_POST_ATTACHMENTS_OFF);
+	/* without attachments, publishing and editing go on; an empty list
+	 * leaves the hidden attachments alone */
+	assert_int_equal(
+	    bst_post_create_with(&alice, f->priv, "x", (int64_t[]){0}, 0, &other),
+	    BST_POST_OK);
+	assert_int_equal(
+	    bst_post_edit_with(&alice, id, "with, edited", (int64_t[]){0}, 0),
+	    BST_POST_OK);
+	/* they come back with the application */
+	exec_sql(f, "UPDATE apps SET enabled = 1 WHERE name = 'documents'");
+	assert_int_equal(attachments_seen(f, f->dave, id).n, 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -824,6 +1153,11 @@ int main(void)
 	    T(test_posts_home_feed_is_platform_plus_my_groups_newest_first),
 	    T(test_posts_feed_cursor_pagination_walks_every_post_once),
 	    T(test_posts_new_publication_count),
+	    T(test_posts_attach_documents_of_the_group_library),
+	    T(test_posts_attachments_outside_the_rule_are_refused),
+	    T(test_posts_edit_changes_attachments_with_a_version_and_audit),
+	    T(test_posts_readers_see_only_attachments_they_may_read_now),
+	    T(test_posts_documents_off_hides_and_refuses_attachments),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, group_setup, NULL);
