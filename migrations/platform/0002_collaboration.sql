@@ -61,6 +61,8 @@ CREATE TABLE group_members (
   PRIMARY KEY (group_id, user_id)
 ) STRICT;
 CREATE INDEX group_members_user ON group_members (user_id, state);
+-- member counts without reading every member's row
+CREATE INDEX group_members_state ON group_members (group_id, state);
 
 -- A publication: to the platform-wide feed (group_id NULL) or to a group.
 CREATE TABLE posts (
@@ -76,6 +78,8 @@ CREATE TABLE posts (
   pinned_by INTEGER REFERENCES users(id)
 ) STRICT;
 CREATE INDEX posts_feed ON posts (group_id, id);
+-- pinned publications of a feed, looked up on every feed page
+CREATE INDEX posts_pinned ON posts (coalesce(group_id, 0), pinned_ms) WHERE pinned_ms IS NOT NULL;
 CREATE INDEX posts_author ON posts (author_id, id);
 
 -- Earlier versions of a publication or a comment, kept at each edit.
@@ -207,8 +211,18 @@ CREATE VIRTUAL TABLE search_index USING fts5(
   kind UNINDEXED, ref UNINDEXED, title, body,
   tokenize = 'unicode61 remove_diacritics 2'
 );
+-- An FTS5 table has no index on its unindexed columns: finding a row by
+-- (kind, ref) to replace or delete it would scan the whole index. This
+-- table maps each indexed object to its rowid there.
+CREATE TABLE search_refs (
+  kind TEXT NOT NULL,
+  ref INTEGER NOT NULL,
+  fts_rowid INTEGER NOT NULL,
+  PRIMARY KEY (kind, ref)
+) STRICT, WITHOUT ROWID;
 -- the people already there (same text as bst_profile_index)
 INSERT INTO search_index (kind, ref, title, body)
   SELECT 'user', id, name, job_title || char(10) || department || char(10) || location
          || char(10) || bio
   FROM users WHERE status = 'active';
+INSERT INTO search_refs (kind, ref, fts_rowid) SELECT kind, ref, rowid FROM search_index;

@@ -166,9 +166,16 @@ enum bst_qs bst_q_comment_versions(bst_db *db, int64_t comment_id,
 
 enum bst_qs bst_q_comment_unindex_post(bst_db *db, int64_t post_id)
 {
+	/* by rowid through search_refs: never a scan of the index */
+	enum bst_qs qs = bst_db_exec(
+		db,
+		"DELETE FROM search_index WHERE rowid IN (SELECT r.fts_rowid FROM search_refs r"
+		" JOIN comments c ON c.id = r.ref WHERE r.kind = 'comment' AND c.post_id = $1)",
+		(struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END}, NULL, NULL);
+	if (qs < 0)
+		return qs;
 	return bst_db_exec(db,
-			   "DELETE FROM search_index WHERE kind = 'comment'"
+			   "DELETE FROM search_refs WHERE kind = 'comment'"
 			   " AND ref IN (SELECT id FROM comments WHERE post_id = $1)",
-			   (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END}, NULL,
-			   NULL);
+			   (struct bst_qp[]){BST_QP_INT(post_id), BST_QP_END}, NULL, NULL);
 }

@@ -283,6 +283,11 @@ enum bst_qs bst_db_exec(bst_db *db, const char *sql, const struct bst_qp *params
 	return qs;
 }
 
+bool bst_db_in_transaction(const bst_db *db)
+{
+	return tx_db == db;
+}
+
 int64_t bst_db_changes(void)
 {
 	return last_changes;

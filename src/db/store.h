@@ -79,6 +79,8 @@ int64_t bst_db_last_id(void);
  * negative status from fn rolls back. */
 typedef enum bst_qs (*bst_txn_fn)(bst_db *db, void *cls);
 enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls);
+/* Is this thread inside a transaction on db? */
+bool bst_db_in_transaction(const bst_db *db);
 
 /* Cheap change detection for caches of rarely-changing rows (platform
  * list, settings). Within BST_DB_WATCH_MIN_MS of the last look it answers
