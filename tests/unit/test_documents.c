@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -33,22 +35,11 @@
 #define DAY (24LL * 3600 * 1000)
 
 struct fx {
-	char dir[64];
+	struct bst_test_platform t; /* dir, in, p, arena, cfg, base */
 	char blobs[128];
-	struct bst_install *in;
-	struct bst_platform *p;
-	bst_arena *arena;
-	struct bst_config cfg;
-	struct bst_ctx base;
 	int64_t alice, bob, carol, admin;
 	int64_t open_group, private_group, secret_group; /* alice administers all three */
 };
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -60,7 +51,7 @@ static int group_setup(void **state)
 static int64_t add_user(struct fx *f, const char *email, const char *role)
 {
 	int64_t id = 0;
-	assert_int_equal(bst_q_user_insert(f->p->main, email, email, role, "active", NULL,
+	assert_int_equal(bst_q_user_insert(f->t.p->main, email, email, role, "active", NULL,
 					   NOW - 1000, &id),
 			 BST_QS_ONE_RESULT);
 	return id;
@@ -68,9 +59,9 @@ static int64_t add_user(struct fx *f, const char *email, const char *role)
 
 static struct bst_ctx as(struct fx *f, int64_t user_id)
 {
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	c.actor = BST_ACTOR_USER;
-	assert_int_equal(bst_q_user_by_id(f->p->main, user_id, &c.user), BST_QS_ONE_RESULT);
+	assert_int_equal(bst_q_user_by_id(f->t.p->main, user_id, &c.user), BST_QS_ONE_RESULT);
 	c.session_id = 1;
 	return c;
 }
@@ -88,37 +79,10 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-documents-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
 	*state = f;
-	char err[600] = "";
-	int created = 0;
-	static const char *const hosts[] = {"acme.localhost"};
-	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
-	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
-	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
-	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
-		print_error("platform in %s: %s\n", f->dir, err);
+	if (bst_test_platform_open(&f->t, "documents", NOW) != 0)
 		return -1;
-	}
-	snprintf(f->blobs, sizeof f->blobs, "%s/platforms/acme/blobs", f->dir);
-	f->arena = bst_arena_new();
-	bst_config_defaults(&f->cfg);
-	struct bst_ctx *x = &f->base;
-	x->install = f->in;
-	x->config = &f->cfg;
-	x->platform = f->p;
-	x->actor = BST_ACTOR_ANONYMOUS;
-	x->client_addr = "192.0.2.7";
-	x->user_agent = "test-documents";
-	x->base_url = "http://acme.localhost:8080";
-	x->now = NOW;
-	x->arena = f->arena;
-	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
-		return -1;
+	snprintf(f->blobs, sizeof f->blobs, "%s/platforms/acme/blobs", f->t.dir);
 	f->alice = add_user(f, "alice@acme.example", "member");
 	f->bob = add_user(f, "bob@acme.example", "member");
 	f->carol = add_user(f, "carol@acme.example", "member");
@@ -135,10 +99,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	bst_platform_close(f->p);
-	bst_install_close(f->in);
-	bst_arena_free(f->arena);
-	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = bst_test_platform_close(&f->t);
 	free(f);
 	return rc;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +31,7 @@
 #define NOW 1700000000000LL /* any fixed UTC instant, in ms */
 
 struct fx {
-	char dir[64];
-	struct bst_install *in;
-	struct bst_platform *p;
-	bst_arena *arena;
-	struct bst_config cfg;
-	struct bst_ctx base;
+	struct bst_test_platform t; /* dir, in, p, arena, cfg, base */
 	/* people of the platform */
 	int64_t alice; /* creates the groups: their administrator */
 	int64_t bob;   /* a member of the platform */
@@ -42,13 +39,6 @@ struct fx {
 	int64_t admin; /* a platform administrator */
 	int64_t gone;  /* a disabled account */
 };
-
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-			struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -61,7 +51,7 @@ static int64_t add_user(struct fx *f, const char *email, const char *role,
 			const char *status)
 {
 	int64_t id = 0;
-	assert_int_equal(bst_q_user_insert(f->p->main, email, email, role, status, NULL,
+	assert_int_equal(bst_q_user_insert(f->t.p->main, email, email, role, status, NULL,
 					   NOW - 1000, &id),
 			 BST_QS_ONE_RESULT);
 	assert_true(id > 0);
@@ -73,35 +63,8 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-groups-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
 	*state = f;
-	char err[600] = "";
-	int created = 0;
-	static const char *const hosts[] = {"acme.localhost"};
-	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
-	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
-	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
-	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
-		print_error("platform in %s: %s\n", f->dir, err);
-		return -1;
-	}
-	f->arena = bst_arena_new();
-	bst_config_defaults(&f->cfg);
-	struct bst_ctx *x = &f->base;
-	x->install = f->in;
-	x->config = &f->cfg;
-	x->platform = f->p;
-	x->actor = BST_ACTOR_ANONYMOUS;
-	x->client_addr = "192.0.2.7";
-	x->user_agent = "test-groups";
-	x->base_url = "http://acme.localhost:8080";
-	x->now = NOW;
-	x->arena = f->arena;
-	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
+	if (bst_test_platform_open(&f->t, "groups", NOW) != 0)
 		return -1;
 	f->alice = add_user(f, "alice@acme.example", "member", "active");
 	f->bob = add_user(f, "bob@acme.example", "member", "active");
@@ -114,10 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	bst_platform_close(f->p);
-	bst_install_close(f->in);
-	bst_arena_free(f->arena);
-	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = bst_test_platform_close(&f->t);
 	free(f);
 	return rc;
 }
@@ -125,9 +85,9 @@ static int teardown(void **state)
 /* A signed-in user's context, as the transport builds it. */
 static struct bst_ctx as(struct fx *f, int64_t user_id)
 {
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	c.actor = BST_ACTOR_USER;
-	assert_int_equal(bst_q_user_by_id(f->p->main, user_id, &c.user),
+	assert_int_equal(bst_q_user_by_id(f->t.p->main, user_id, &c.user),
 			 BST_QS_ONE_RESULT);
 	c.session_id = 1;
 	return c;
@@ -201,7 +161,7 @@ static void count_event(void *cls, const struct bst_event_row *e)
 static int events(struct fx *f, const char *prefix)
 {
 	int n = 0;
-	assert_true(bst_q_event_list(f->p->audit, prefix, 0, 100, count_event, &n) >= 0);
+	assert_true(bst_q_event_list(f->t.p->audit, prefix, 0, 100, count_event, &n) >= 0);
 	return n;
 }
 
@@ -218,7 +178,7 @@ static int notes(struct fx *f, int64_t user_id, const char *kind)
 	int n = 0;
 	assert_true(
 	    bst_db_exec(
-		f->p->main,
+		f->t.p->main,
 		"SELECT id FROM notifications WHERE user_id = $1 AND kind = $2",
 		(struct bst_qp[]){BST_QP_INT(user_id), BST_QP_TEXT(kind), BST_QP_END},
 		count_note, &n) >= 0);
@@ -316,7 +276,7 @@ test_groups_anonymous_disabled_and_read_only_tokens_may_not_create(void **state)
 {
 	struct fx *f = *state;
 	int64_t id;
-	struct bst_ctx anon = f->base;
+	struct bst_ctx anon = f->t.base;
 	assert_int_equal(bst_group_create(&anon, "A", NULL, "open", &id),
 			 BST_GROUP_FORBIDDEN);
 	struct bst_ctx gone = as(f, f->gone);

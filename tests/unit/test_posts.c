@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,25 +37,13 @@
 #define NOW 1700000000000LL /* any fixed UTC instant, in ms */
 
 struct fx {
-	char dir[64];
-	struct bst_install *in;
-	struct bst_platform *p;
-	bst_arena *arena;
-	struct bst_config cfg;
-	struct bst_ctx base;
+	struct bst_test_platform t; /* dir, in, p, arena, cfg, base */
 	/* people */
 	int64_t admin, alice, bob, carol, dave, sam1, sam2, gone;
 	/* groups: private (alice admin, dave member), secret (carol admin,
 	 * alice member), open (bob admin) */
 	int64_t priv, secret, open;
 };
-
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-			struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -66,7 +56,7 @@ static int64_t add_user(struct fx *f, const char *email, const char *role,
 			const char *status)
 {
 	int64_t id = 0;
-	assert_int_equal(bst_q_user_insert(f->p->main, email, email, role, status, NULL,
+	assert_int_equal(bst_q_user_insert(f->t.p->main, email, email, role, status, NULL,
 					   NOW - 1000, &id),
 			 BST_QS_ONE_RESULT);
 	return id;
@@ -76,14 +66,14 @@ static int64_t add_group(struct fx *f, const char *name, const char *kind, int64
 {
 	int64_t id = 0;
 	assert_int_equal(
-	    bst_q_group_insert(f->p->main, name, "", kind, admin, NOW - 500, &id),
+	    bst_q_group_insert(f->t.p->main, name, "", kind, admin, NOW - 500, &id),
 	    BST_QS_ONE_RESULT);
 	return id;
 }
 
 static void add_member(struct fx *f, int64_t group, int64_t user)
 {
-	assert_int_equal(bst_q_group_member_insert(f->p->main, group, user, "member",
+	assert_int_equal(bst_q_group_member_insert(f->t.p->main, group, user, "member",
 						   "member", 0, NOW - 400),
 			 BST_QS_ONE_RESULT);
 }
@@ -93,35 +83,8 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-posts-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
 	*state = f;
-	char err[600] = "";
-	int created = 0;
-	static const char *const hosts[] = {"acme.localhost"};
-	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
-	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
-	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
-	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
-		print_error("platform in %s: %s\n", f->dir, err);
-		return -1;
-	}
-	f->arena = bst_arena_new();
-	bst_config_defaults(&f->cfg);
-	struct bst_ctx *x = &f->base;
-	x->install = f->in;
-	x->config = &f->cfg;
-	x->platform = f->p;
-	x->actor = BST_ACTOR_ANONYMOUS;
-	x->client_addr = "192.0.2.7";
-	x->user_agent = "test-posts";
-	x->base_url = "http://acme.localhost:8080";
-	x->now = NOW;
-	x->arena = f->arena;
-	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
+	if (bst_test_platform_open(&f->t, "posts", NOW) != 0)
 		return -1;
 	f->admin = add_user(f, "boss@acme.example", "admin", "active");
 	f->alice = add_user(f, "alice@acme.example", "member", "active");
@@ -142,10 +105,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	bst_platform_close(f->p);
-	bst_install_close(f->in);
-	bst_arena_free(f->arena);
-	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = bst_test_platform_close(&f->t);
 	free(f);
 	return rc;
 }
@@ -153,11 +113,11 @@ static int teardown(void **state)
 /* A context acting as user id, at NOW + dt ms. */
 static struct bst_ctx as(const struct fx *f, int64_t id, int64_t dt)
 {
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	c.now = NOW + dt;
 	if (id) {
 		c.actor = BST_ACTOR_USER;
-		assert_int_equal(bst_q_user_by_id(f->p->main, id, &c.user),
+		assert_int_equal(bst_q_user_by_id(f->t.p->main, id, &c.user),
 				 BST_QS_ONE_RESULT);
 	}
 	return c;
@@ -194,7 +154,7 @@ static int64_t notifications(struct fx *f, int64_t user, const char *kind, int64
 {
 	int64_t n = -1;
 	assert_int_equal(
-	    bst_db_exec(f->p->main,
+	    bst_db_exec(f->t.p->main,
 			"SELECT count(*) FROM notifications WHERE user_id = $1"
 			" AND kind = $2 AND ($3 = 0 OR post_id = $3)",
 			(struct bst_qp[]){BST_QP_INT(user), BST_QP_TEXT(kind),
@@ -208,7 +168,7 @@ static int64_t indexed(struct fx *f, const char *kind, int64_t ref)
 {
 	int64_t n = -1;
 	assert_int_equal(
-	    bst_db_exec(f->p->main,
+	    bst_db_exec(f->t.p->main,
 			"SELECT count(*) FROM search_index WHERE kind = $1 AND ref = $2",
 			(struct bst_qp[]){BST_QP_TEXT(kind), BST_QP_INT(ref), BST_QP_END},
 			one_int, &n),
@@ -221,7 +181,7 @@ static int64_t audited(struct fx *f, const char *event, const char *target)
 	int64_t n = -1;
 	assert_int_equal(
 	    bst_db_exec(
-		f->p->audit,
+		f->t.p->audit,
 		"SELECT count(*) FROM events WHERE event = $1 AND target = $2",
 		(struct bst_qp[]){BST_QP_TEXT(event), BST_QP_TEXT(target), BST_QP_END},
 		one_int, &n),
@@ -819,12 +779,12 @@ static int64_t add_document(struct fx *f, const char *owner, int64_t owner_id,
 	snprintf(blob, sizeof blob, "%032d", ++blobs);
 	int64_t blob_id = 0, id = 0, number = 0;
 	assert_int_equal(
-	    bst_q_blob_insert(f->p->main, blob, size, "00", NOW - 300, &blob_id),
+	    bst_q_blob_insert(f->t.p->main, blob, size, "00", NOW - 300, &blob_id),
 	    BST_QS_ONE_RESULT);
-	assert_int_equal(bst_q_document_insert(f->p->main, owner, owner_id, 0, name, by,
+	assert_int_equal(bst_q_document_insert(f->t.p->main, owner, owner_id, 0, name, by,
 					       NOW - 300, &id),
 			 BST_QS_ONE_RESULT);
-	assert_int_equal(bst_q_document_version_add(f->p->main, id, blob_id, size,
+	assert_int_equal(bst_q_document_version_add(f->t.p->main, id, blob_id, size,
 						    "application/pdf", by, NOW - 300,
 						    &number),
 			 BST_QS_ONE_RESULT);
@@ -833,7 +793,7 @@ static int64_t add_document(struct fx *f, const char *owner, int64_t owner_id,
 
 static void exec_sql(struct fx *f, const char *sql)
 {
-	assert_true(bst_db_exec(f->p->main, sql, NULL, NULL, NULL) >= 0);
+	assert_true(bst_db_exec(f->t.p->main, sql, NULL, NULL, NULL) >= 0);
 }
 
 struct docs {
@@ -935,7 +895,7 @@ static void test_posts_attach_documents_of_the_group_library(void **state)
 static int64_t count_rows(struct fx *f, const char *sql)
 {
 	int64_t n = -1;
-	assert_int_equal(bst_db_exec(f->p->main, sql, NULL, one_int, &n),
+	assert_int_equal(bst_db_exec(f->t.p->main, sql, NULL, one_int, &n),
 			 BST_QS_ONE_RESULT);
 	return n;
 }
@@ -1040,7 +1000,7 @@ static void test_posts_edit_changes_attachments_with_a_version_and_audit(void **
 	int64_t n = -1;
 	assert_int_equal(
 	    bst_db_exec(
-		f->p->audit,
+		f->t.p->audit,
 		"SELECT count(*) FROM events WHERE event = 'post.edit' AND target = $1"
 		" AND json_extract(details, '$.attachments_before') = json_array($2)"
 		" AND json_extract(details, '$.attachments_after') = json_array($3)",
@@ -1051,7 +1011,7 @@ static void test_posts_edit_changes_attachments_with_a_version_and_audit(void **
 	assert_int_equal(n, 1);
 	assert_int_equal(
 	    bst_db_exec(
-		f->p->audit,
+		f->t.p->audit,
 		"SELECT count(*) FROM events WHERE event = 'post.edit' AND target = $1"
 		" AND json_extract(details, '$.attachments_before') = json_array($2)"
 		" AND json_extract(details, '$.attachments_after') = json_array()",

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -34,20 +36,9 @@
 #define HOUR_MS (3600LL * 1000)
 
 struct fx {
-	char dir[64];
-	struct bst_install *in;
-	struct bst_platform *p;
-	bst_arena *arena;
-	struct bst_config cfg;
-	struct bst_ctx base;
+	struct bst_test_platform t; /* dir, in, p, arena, cfg, base */
 	int64_t admin, alice, bob, carol;
 };
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -60,7 +51,7 @@ static int64_t add_user(struct fx *f, const char *email, const char *name, const
 			const char *status)
 {
 	int64_t id = 0;
-	assert_int_equal(bst_q_user_insert(f->p->main, email, name, role, status, NULL,
+	assert_int_equal(bst_q_user_insert(f->t.p->main, email, name, role, status, NULL,
 					   NOW - 1000, &id),
 			 BST_QS_ONE_RESULT);
 	return id;
@@ -68,7 +59,7 @@ static int64_t add_user(struct fx *f, const char *email, const char *name, const
 
 static void sql(struct fx *f, const char *stmt, const struct bst_qp *params)
 {
-	assert_true(bst_db_exec(f->p->main, stmt, params, NULL, NULL) >= 0);
+	assert_true(bst_db_exec(f->t.p->main, stmt, params, NULL, NULL) >= 0);
 }
 
 static int setup(void **state)
@@ -76,35 +67,8 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-profiles-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
 	*state = f;
-	char err[600] = "";
-	int created = 0;
-	static const char *const hosts[] = {"acme.localhost"};
-	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
-	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
-	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
-	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
-		print_error("platform in %s: %s\n", f->dir, err);
-		return -1;
-	}
-	f->arena = bst_arena_new();
-	bst_config_defaults(&f->cfg);
-	struct bst_ctx *x = &f->base;
-	x->install = f->in;
-	x->config = &f->cfg;
-	x->platform = f->p;
-	x->actor = BST_ACTOR_OPERATOR;
-	x->client_addr = "192.0.2.7";
-	x->user_agent = "test-profiles";
-	x->base_url = "http://acme.localhost:8080";
-	x->now = NOW;
-	x->arena = f->arena;
-	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
+	if (bst_test_platform_open(&f->t, "profiles", NOW) != 0)
 		return -1;
 	f->admin = add_user(f, "admin@acme.example", "Zoé Admin", "admin", "active");
 	f->alice = add_user(f, "alice@acme.example", "Alice Martin", "member", "active");
@@ -116,10 +80,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	bst_platform_close(f->p);
-	bst_install_close(f->in);
-	bst_arena_free(f->arena);
-	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = bst_test_platform_close(&f->t);
 	free(f);
 	return rc;
 }
@@ -127,11 +88,11 @@ static int teardown(void **state)
 /* A request context of user id (0: the operator) at instant now. */
 static struct bst_ctx as(struct fx *f, int64_t id, int64_t now)
 {
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	c.now = now;
 	if (id) {
 		c.actor = BST_ACTOR_USER;
-		assert_int_equal(bst_q_user_by_id(f->p->main, id, &c.user), BST_QS_ONE_RESULT);
+		assert_int_equal(bst_q_user_by_id(f->t.p->main, id, &c.user), BST_QS_ONE_RESULT);
 	}
 	return c;
 }
@@ -163,7 +124,7 @@ static void test_profile_owner_edits_fields_and_they_are_indexed(void **state)
 	assert_string_equal(p.notify_mail, "digest");
 	int64_t n = -1;
 	struct bst_qp q[] = {BST_QP_INT(f->alice), BST_QP_END};
-	assert_int_equal(bst_db_exec(f->p->main,
+	assert_int_equal(bst_db_exec(f->t.p->main,
 				     "SELECT count(*) FROM search_index WHERE kind = 'user' AND ref = $1"
 				     " AND body LIKE '%Informatique%'",
 				     q, one_int, &n),
@@ -314,7 +275,7 @@ static size_t make_png(uint8_t *out, uint32_t w, uint32_t h, const char *marker)
 static bool blobs_contain(struct fx *f, const char *marker)
 {
 	char dir[700];
-	snprintf(dir, sizeof dir, "%s/platforms/acme/blobs", f->dir);
+	snprintf(dir, sizeof dir, "%s/platforms/acme/blobs", f->t.dir);
 	DIR *d = opendir(dir);
 	if (!d)
 		return false;
@@ -340,7 +301,7 @@ static bool blobs_contain(struct fx *f, const char *marker)
 static int count_blobs(struct fx *f)
 {
 	char dir[700];
-	snprintf(dir, sizeof dir, "%s/platforms/acme/blobs", f->dir);
+	snprintf(dir, sizeof dir, "%s/platforms/acme/blobs", f->t.dir);
 	DIR *d = opendir(dir);
 	if (!d)
 		return 0;
@@ -562,10 +523,10 @@ static void keep_mail(void *cls, const struct bst_mail_row *m)
 static struct mails queued(struct fx *f)
 {
 	struct mails s = {0};
-	assert_true(bst_q_mail_due(f->in->control, NOW + 400 * 24 * HOUR_MS, 8, keep_mail, &s) >=
+	assert_true(bst_q_mail_due(f->t.in->control, NOW + 400 * 24 * HOUR_MS, 8, keep_mail, &s) >=
 		    0);
 	for (int i = 0; i < s.n; i++)
-		assert_true(bst_q_mail_sent(f->in->control, s.ids[i], NOW) >= 0);
+		assert_true(bst_q_mail_sent(f->t.in->control, s.ids[i], NOW) >= 0);
 	return s;
 }
 
@@ -597,11 +558,11 @@ static void test_notification_mail_immediate_once_and_digest_daily(void **state)
 	/* the digest: two notifications, one message; nothing more that day */
 	notify(f, f->admin, f->bob, BST_NOTIFY_COMMENT, 0, post, NOW);
 	notify(f, f->alice, f->bob, BST_NOTIFY_MENTION, 0, post, NOW + 1);
-	bst_registry *reg = bst_registry_new(f->in);
+	bst_registry *reg = bst_registry_new(f->t.in);
 	assert_non_null(reg);
-	bst_notification_mail_run(f->in, reg, &f->cfg, NOW + 1000); /* Bob wants a digest */
+	bst_notification_mail_run(f->t.in, reg, &f->t.cfg, NOW + 1000); /* Bob wants a digest */
 	assert_int_equal(queued(f).n, 0);
-	bst_digest_run(f->in, reg, &f->cfg, NOW + HOUR_MS);
+	bst_digest_run(f->t.in, reg, &f->t.cfg, NOW + HOUR_MS);
 	m = queued(f);
 	assert_int_equal(m.n, 1);
 	assert_string_equal(m.to[0], "bob@acme.example");
@@ -610,9 +571,9 @@ static void test_notification_mail_immediate_once_and_digest_daily(void **state)
 	assert_non_null(strstr(m.body[0], "Alice Martin mentioned you in a publication."));
 	assert_non_null(strstr(m.body[0], "/notifications"));
 	notify(f, f->admin, f->bob, BST_NOTIFY_COMMENT, 0, post, NOW + 2 * HOUR_MS);
-	bst_digest_run(f->in, reg, &f->cfg, NOW + 3 * HOUR_MS);
+	bst_digest_run(f->t.in, reg, &f->t.cfg, NOW + 3 * HOUR_MS);
 	assert_int_equal(queued(f).n, 0);
-	bst_digest_run(f->in, reg, &f->cfg, NOW + 26 * HOUR_MS);
+	bst_digest_run(f->t.in, reg, &f->t.cfg, NOW + 26 * HOUR_MS);
 	m = queued(f);
 	assert_int_equal(m.n, 1);
 	assert_non_null(strstr(m.subject[0], "1 notification"));
@@ -620,11 +581,11 @@ static void test_notification_mail_immediate_once_and_digest_daily(void **state)
 	int64_t nr = notify(f, f->admin, f->alice, BST_NOTIFY_COMMENT, 0, post, NOW + 27 * HOUR_MS);
 	struct bst_ctx alice = as(f, f->alice, NOW + 27 * HOUR_MS);
 	assert_int_equal(bst_notifications_mark_read(&alice, nr), 1);
-	bst_notification_mail_run(f->in, reg, &f->cfg, NOW + 27 * HOUR_MS + 1000);
+	bst_notification_mail_run(f->t.in, reg, &f->t.cfg, NOW + 27 * HOUR_MS + 1000);
 	assert_int_equal(queued(f).n, 0);
 	/* and an unread one is, by the sender's pass */
 	notify(f, f->admin, f->alice, BST_NOTIFY_COMMENT, 0, post, NOW + 28 * HOUR_MS);
-	bst_notification_mail_run(f->in, reg, &f->cfg, NOW + 28 * HOUR_MS + 1000);
+	bst_notification_mail_run(f->t.in, reg, &f->t.cfg, NOW + 28 * HOUR_MS + 1000);
 	m = queued(f);
 	assert_int_equal(m.n, 1);
 	assert_string_equal(m.to[0], "alice@acme.example");
@@ -682,8 +643,8 @@ static void test_meetings_need_configuration_switch_and_give_unguessable_rooms(v
 	assert_int_equal(bst_app_switch(&member, "meetings", true), BST_APP_FORBIDDEN);
 	assert_int_equal(bst_app_switch(&admin, "meetings", true), BST_APP_UNAVAILABLE);
 	assert_int_equal(bst_app_switch(&admin, "chess", true), BST_APP_UNKNOWN);
-	snprintf(f->cfg.meetings_url, sizeof f->cfg.meetings_url, "https://meet.example.org");
-	snprintf(f->cfg.meetings_region, sizeof f->cfg.meetings_region, "EU (France)");
+	snprintf(f->t.cfg.meetings_url, sizeof f->t.cfg.meetings_url, "https://meet.example.org");
+	snprintf(f->t.cfg.meetings_region, sizeof f->t.cfg.meetings_region, "EU (France)");
 	struct bst_app_info info;
 	assert_int_equal(bst_app_info_get(&member, "meetings", &info), BST_APP_OK);
 	assert_false(info.enabled);
@@ -718,7 +679,7 @@ static void test_meetings_need_configuration_switch_and_give_unguessable_rooms(v
 static int load_config(struct fx *f, const char *text, struct bst_config *c)
 {
 	char path[128];
-	snprintf(path, sizeof path, "%s/test.ini", f->dir);
+	snprintf(path, sizeof path, "%s/test.ini", f->t.dir);
 	FILE *fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs(text, fp);

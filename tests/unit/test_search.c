@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +38,7 @@ enum { ALICE, BOB, CAROL, DORA, EVE, FRANK, ZOE, N_PEOPLE };
 enum { G_OPEN, G_PRIVATE, G_SECRET, N_GROUPS };
 
 struct fx {
-	char dir[64];
-	struct bst_install *in;
-	struct bst_platform *p;
-	bst_arena *arena;
-	struct bst_config cfg;
-	struct bst_ctx base;
+	struct bst_test_platform t; /* dir, in, p, arena, cfg, base */
 	int64_t user[N_PEOPLE];
 	int64_t group[N_GROUPS];
 	/* the content every test looks for with the word "eleve" */
@@ -50,13 +47,6 @@ struct fx {
 	int64_t doc_open, doc_secret, doc_alice, doc_bob, doc_deleted,
 	    doc_in_deleted_folder, doc_private;
 };
-
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-			struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -67,7 +57,7 @@ static int group_setup(void **state)
 
 static bst_db *db_of(struct fx *f)
 {
-	return f->p->main;
+	return f->t.p->main;
 }
 
 static int64_t add_user(struct fx *f, const char *email, const char *name,
@@ -230,35 +220,8 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-search-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
 	*state = f;
-	char err[600] = "";
-	int created = 0;
-	static const char *const hosts[] = {"acme.localhost"};
-	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
-	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
-	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
-	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
-		print_error("platform in %s: %s\n", f->dir, err);
-		return -1;
-	}
-	f->arena = bst_arena_new();
-	bst_config_defaults(&f->cfg);
-	struct bst_ctx *x = &f->base;
-	x->install = f->in;
-	x->config = &f->cfg;
-	x->platform = f->p;
-	x->actor = BST_ACTOR_ANONYMOUS;
-	x->client_addr = "192.0.2.7";
-	x->user_agent = "test-search";
-	x->base_url = "http://acme.localhost:8080";
-	x->now = NOW;
-	x->arena = f->arena;
-	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
+	if (bst_test_platform_open(&f->t, "search", NOW) != 0)
 		return -1;
 
 	f->user[ALICE] = add_user(f, "alice@acme.example", "Alice Martin", "member",
@@ -333,10 +296,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	bst_platform_close(f->p);
-	bst_install_close(f->in);
-	bst_arena_free(f->arena);
-	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = bst_test_platform_close(&f->t);
 	free(f);
 	return rc;
 }
@@ -344,7 +304,7 @@ static int teardown(void **state)
 /* The context of a signed-in person. */
 static struct bst_ctx as(struct fx *f, int who)
 {
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	c.actor = BST_ACTOR_USER;
 	assert_int_equal(bst_q_user_by_id(db_of(f), f->user[who], &c.user),
 			 BST_QS_ONE_RESULT);
@@ -554,7 +514,7 @@ static void test_search_removed_membership_hides_again(void **state)
 static void test_search_anonymous_is_refused(void **state)
 {
 	struct fx *f = *state;
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	struct found fd = {0};
 	int64_t next = -1;
 	assert_int_equal(bst_search(&c, "eleve", NULL, 0, 10, collect, &fd, &next),

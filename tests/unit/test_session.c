@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,22 +28,10 @@
 #define NOW 1700000000000LL /* any fixed UTC instant, in ms */
 
 struct fx {
-	char dir[64];
-	struct bst_install *in;
-	struct bst_platform *p;
-	bst_arena *arena;
-	struct bst_config cfg;
-	struct bst_ctx base; /* what the transport builds before authentication */
+	struct bst_test_platform t; /* dir, in, p, arena, cfg, base */
 	int64_t user_id;
 	int64_t idle_ms, abs_ms;
 };
-
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-			struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -53,7 +43,7 @@ static int group_setup(void **state)
 static int64_t add_user(struct fx *f, const char *email, const char *role)
 {
 	int64_t id = 0;
-	assert_int_equal(bst_q_user_insert(f->p->main, email, "Some One", role, "active",
+	assert_int_equal(bst_q_user_insert(f->t.p->main, email, "Some One", role, "active",
 					   NULL, NOW - 1000, &id),
 			 BST_QS_ONE_RESULT);
 	assert_true(id > 0);
@@ -65,38 +55,10 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/bst-test-session-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
 	*state = f;
-	char err[600] = "";
-	int created = 0;
-	static const char *const hosts[] = {"acme.localhost"};
-	if (bst_install_init(f->dir, &created, err, sizeof err) != 0 ||
-	    bst_install_open(f->dir, &f->in, err, sizeof err) != 0 ||
-	    bst_platform_create(f->in, "acme", "ACME", hosts, 1, err, sizeof err) != 0 ||
-	    bst_platform_open(f->in, "acme", &f->p, err, sizeof err) != 0) {
-		print_error("platform in %s: %s\n", f->dir, err);
+	if (bst_test_platform_open(&f->t, "session", NOW) != 0)
 		return -1;
-	}
-	f->arena = bst_arena_new();
-	bst_config_defaults(&f->cfg);
-
-	/* as bst_cli_open_platform fills one, but for an anonymous visitor */
-	struct bst_ctx *x = &f->base;
-	x->install = f->in;
-	x->config = &f->cfg;
-	x->platform = f->p;
-	x->actor = BST_ACTOR_ANONYMOUS;
-	x->client_addr = "192.0.2.7";
-	x->user_agent = "test-session";
-	x->base_url = "http://acme.localhost:8080";
-	x->now = NOW;
-	x->arena = f->arena;
-	if (bst_q_settings_get(f->p->main, &x->settings) != BST_QS_ONE_RESULT)
-		return -1;
+	struct bst_ctx *x = &f->t.base;
 	f->idle_ms = x->settings.idle_timeout_s * 1000;
 	f->abs_ms = x->settings.absolute_timeout_s * 1000;
 	if (f->idle_ms <= 0 || f->abs_ms <= f->idle_ms)
@@ -108,10 +70,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	bst_platform_close(f->p);
-	bst_install_close(f->in);
-	bst_arena_free(f->arena);
-	int rc = nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = bst_test_platform_close(&f->t);
 	free(f);
 	return rc;
 }
@@ -119,7 +78,7 @@ static int teardown(void **state)
 /* A fresh request context at instant now. */
 static struct bst_ctx ctx_at(const struct fx *f, int64_t now)
 {
-	struct bst_ctx c = f->base;
+	struct bst_ctx c = f->t.base;
 	c.now = now;
 	return c;
 }
@@ -178,8 +137,8 @@ static void test_session_database_holds_the_hash_not_the_token(void **state)
 	char token[BST_TOKEN_CHARS + 1], hash[BST_HASH_HEX];
 	assert_int_equal(bst_session_start(&c, f->user_id, false, token, hash), 0);
 	struct bst_session_row row;
-	assert_int_equal(bst_q_session_get(f->p->main, token, &row), BST_QS_NO_RESULTS);
-	assert_int_equal(bst_q_session_get(f->p->main, hash, &row), BST_QS_ONE_RESULT);
+	assert_int_equal(bst_q_session_get(f->t.p->main, token, &row), BST_QS_NO_RESULTS);
+	assert_int_equal(bst_q_session_get(f->t.p->main, hash, &row), BST_QS_ONE_RESULT);
 	assert_int_equal(row.id, c.session_id);
 	assert_string_equal(row.client_addr, "192.0.2.7");
 	assert_string_equal(row.user_agent, "test-session");
@@ -250,7 +209,7 @@ static void test_session_idle_timeout_expires_it_and_ends_it_for_good(void **sta
 	char th[BST_HASH_HEX];
 	bst_token_hash_hex(token, th);
 	struct bst_session_row row;
-	assert_int_equal(bst_q_session_get(f->p->main, th, &row), BST_QS_NO_RESULTS);
+	assert_int_equal(bst_q_session_get(f->t.p->main, th, &row), BST_QS_NO_RESULTS);
 }
 
 static void test_session_absolute_lifetime_expires_it_even_with_activity(void **state)
@@ -365,7 +324,7 @@ static void test_session_end_ends_it_and_is_audited(void **state)
 
 	struct events ev = {0};
 	assert_true(
-	    bst_q_event_list(f->p->audit, "auth.logout", 0, 10, count_event, &ev) >= 0);
+	    bst_q_event_list(f->t.p->audit, "auth.logout", 0, 10, count_event, &ev) >= 0);
 	assert_int_equal(ev.n, 1);
 	assert_string_equal(ev.target, "alice@acme.example");
 }
@@ -391,7 +350,7 @@ static void test_session_of_disabled_user_resolves_to_none(void **state)
 	start_at(f, f->user_id, false, NOW, token, NULL);
 	assert_int_equal(resolve_at(f, token, NOW + 1000), BST_SESSION_OK);
 	assert_int_equal(
-	    bst_q_user_set_status(f->p->main, f->user_id, "disabled", NOW + 1500),
+	    bst_q_user_set_status(f->t.p->main, f->user_id, "disabled", NOW + 1500),
 	    BST_QS_ONE_RESULT);
 	struct bst_ctx c = ctx_at(f, NOW + 2000);
 	char hash[BST_HASH_HEX];
@@ -400,7 +359,7 @@ static void test_session_of_disabled_user_resolves_to_none(void **state)
 	assert_int_equal(c.user.id, 0);
 	/* the session was ended: enabling the account again does not revive it */
 	assert_int_equal(
-	    bst_q_user_set_status(f->p->main, f->user_id, "active", NOW + 2500),
+	    bst_q_user_set_status(f->t.p->main, f->user_id, "active", NOW + 2500),
 	    BST_QS_ONE_RESULT);
 	assert_int_equal(resolve_at(f, token, NOW + 3000), BST_SESSION_NONE);
 	/* a new sign-in works again */
