@@ -2,6 +2,7 @@
  * POST creates one (its secret is in that answer only), DELETE
  * /api/v1/tokens/{id} revokes one. */
 #include "api/api.h"
+#include "core/str.h"
 #include "auth/token.h"
 #include "core/i18n.h"
 
@@ -101,8 +102,8 @@ static void create(struct bst_req *r)
 	}
 	struct bst_token_row t = {.id = id, .created_ms = c->now,
 				  .expires_ms = days ? c->now + days * 86400000LL : 0};
-	snprintf(t.name, sizeof t.name, "%s", name);
-	snprintf(t.scope, sizeof t.scope, "%s", scope);
+	bst_str_copy(t.name, sizeof t.name, name);
+	bst_str_copy(t.scope, sizeof t.scope, scope);
 	json_t *body = token_json(&t, c->now);
 	json_object_set_new(body, "token", json_string(secret));
 	sodium_memzero(secret, sizeof secret);

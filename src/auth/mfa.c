@@ -3,6 +3,7 @@
  * the user id. Wrong codes count as sign-in failures, so the six digits
  * cannot be brute-forced either. */
 #include "auth/login.h"
+#include "core/str.h"
 #include "audit/audit.h"
 #include "core/log.h"
 
@@ -114,7 +115,7 @@ int bst_mfa_enrol_secret(struct bst_ctx *ctx, uint8_t secret[BST_TOTP_SECRET_BYT
 		sodium_memzero(secret, BST_TOTP_SECRET_BYTES);
 		return -1;
 	}
-	snprintf(ctx->user.totp_secret, sizeof ctx->user.totp_secret, "%s", hex);
+	bst_str_copy(ctx->user.totp_secret, sizeof ctx->user.totp_secret, hex);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Per-address rate limits (see throttle.h). */
 #include "auth/throttle.h"
+#include "core/str.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -53,7 +54,7 @@ bool bst_throttle_allow(struct bst_throttle *t, const char *key, int64_t now_ms)
 	pthread_mutex_lock(&t->lock);
 	struct slot *s = &t->slots[idx & (SLOTS - 1)];
 	if (strncmp(s->key, key, KEY_MAX - 1) != 0) {
-		snprintf(s->key, sizeof s->key, "%s", key);
+		bst_str_copy(s->key, sizeof s->key, key);
 		s->tokens = t->burst;
 		s->last_ms = now_ms;
 	}

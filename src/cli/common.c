@@ -1,5 +1,6 @@
 /* Shared command-line plumbing (see common.h). */
 #include "cli/common.h"
+#include "core/str.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -98,7 +99,7 @@ static void take_first(void *cls, const char *host, int64_t id)
 {
 	struct first_host *f = cls;
 	if (!f->host[0])
-		snprintf(f->host, sizeof f->host, "%s", host);
+		bst_str_copy(f->host, sizeof f->host, host);
 }
 
 int bst_cli_open_platform(struct bst_cli *c, const char *slug)

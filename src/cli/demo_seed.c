@@ -2,6 +2,7 @@
  * a week of publications and conversations, and a few documents, written
  * through the services as each person at the time the story says. */
 #include "cli/demo_seed.h"
+#include "core/str.h"
 #include "auth/account.h"
 #include "core/crypto.h"
 #include "social/apps.h"
@@ -191,7 +192,7 @@ static void admin_profile(struct seed *s, int64_t t)
 	struct bst_profile_row cur;
 	enum bst_profile_status ps = bst_profile_get(&c, s->who[ADMIN].id, &cur);
 	if (ps == BST_PROFILE_OK) {
-		snprintf(s->admin_mail, sizeof s->admin_mail, "%s", cur.notify_mail);
+		bst_str_copy(s->admin_mail, sizeof s->admin_mail, cur.notify_mail);
 		struct bst_profile_edit e = {
 		    .job_title = "Administrateur de la plateforme",
 		    .department = "Direction",

@@ -66,6 +66,15 @@ bool bst_buf_puts(bst_buf *b, const char *s)
 	return bst_buf_append(b, s, strlen(s));
 }
 
+bool bst_buf_cat(bst_buf *b, const bst_buf *src)
+{
+	if (src->oom) {
+		b->oom = true;
+		return false;
+	}
+	return bst_buf_append(b, src->data ? src->data : "", src->len);
+}
+
 bool bst_buf_putc(bst_buf *b, char c)
 {
 	return bst_buf_append(b, &c, 1);
@@ -73,11 +82,22 @@ bool bst_buf_putc(bst_buf *b, char c)
 
 bool bst_buf_vprintf(bst_buf *b, const char *fmt, va_list ap)
 {
+	/* one pass when the text fits in what is left, which is the common
+	 * case (measuring first costs as much as printing) */
+	if (b->oom || !reserve(b, 64))
+		return false;
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->data + b->len, room, fmt, ap2);
 	va_end(ap2);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return true;
+	}
 	if (n < 0 || !reserve(b, (size_t)n)) {
+		if (b->data)
+			b->data[b->len] = '\0';
 		b->oom = true;
 		return false;
 	}

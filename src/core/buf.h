@@ -20,6 +20,8 @@ void bst_buf_free(bst_buf *b);
 void bst_buf_reset(bst_buf *b); /* keeps the allocation */
 bool bst_buf_append(bst_buf *b, const void *data, size_t len);
 bool bst_buf_puts(bst_buf *b, const char *s);
+/* Appends src's bytes (cheaper than printing a long "%s"). */
+bool bst_buf_cat(bst_buf *b, const bst_buf *src);
 bool bst_buf_putc(bst_buf *b, char c);
 bool bst_buf_printf(bst_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool bst_buf_vprintf(bst_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -7,21 +7,20 @@ static void escape(bst_buf *b, const char *s, const char *specials)
 {
 	if (!s)
 		return;
-	const char *run = s;
-	for (; *s; s++) {
-		if (!strchr(specials, *s))
-			continue;
-		bst_buf_append(b, run, (size_t)(s - run));
+	for (;;) {
+		size_t run = strcspn(s, specials);
+		bst_buf_append(b, s, run);
+		s += run;
 		switch (*s) {
-		case '&': bst_buf_puts(b, "&amp;"); break;
-		case '<': bst_buf_puts(b, "&lt;"); break;
-		case '>': bst_buf_puts(b, "&gt;"); break;
-		case '"': bst_buf_puts(b, "&quot;"); break;
-		case '\'': bst_buf_puts(b, "&#39;"); break;
+		case '\0': return;
+		case '&': bst_buf_append(b, "&amp;", 5); break;
+		case '<': bst_buf_append(b, "&lt;", 4); break;
+		case '>': bst_buf_append(b, "&gt;", 4); break;
+		case '"': bst_buf_append(b, "&quot;", 6); break;
+		case '\'': bst_buf_append(b, "&#39;", 5); break;
 		}
-		run = s + 1;
+		s++;
 	}
-	bst_buf_append(b, run, (size_t)(s - run));
 }
 
 void bst_html_txt(bst_buf *b, const char *s)

@@ -11,8 +11,7 @@
  * the user bound as $user (m is the LEFT JOIN on that user). */
 #define GROUP_COLS                                                                       \
 	"g.id, g.name, g.description, g.kind, g.created_by, g.created_ms, g.updated_ms," \
-	" (SELECT count(*) FROM group_members c WHERE c.group_id = g.id"                 \
-	" AND c.state = 'member'), m.state, m.role"
+	" g.member_count, m.state, m.role"
 
 static void fill_group(const bst_row *r, struct bst_group_row *g)
 {
@@ -73,6 +72,21 @@ enum bst_qs bst_q_group_list(bst_db *db, int64_t user_id, const char *search,
 	if (search && bst_q_like_escape(search, pattern, sizeof pattern) != 0)
 		return BST_QS_NO_RESULTS;
 	const char *like = search ? pattern : NULL;
+	struct bst_qp params[] = {
+	    BST_QP_INT(user_id), BST_QP_TEXT(like), BST_QP_INT(mine_only ? 1 : 0),
+	    BST_QP_INT(after),   BST_QP_INT(limit), BST_QP_END};
+	/* one's own groups from one's memberships (group_members_user), not
+	 * by looking at every group */
+	if (mine_only)
+		return bst_db_exec(
+		    db,
+		    "SELECT " GROUP_COLS " FROM group_members m"
+		    " JOIN groups g ON g.id = m.group_id"
+		    " WHERE m.user_id = $1 AND m.state = 'member' AND $3 = 1"
+		    " AND ($2 IS NULL OR lower(g.name) LIKE '%' || lower($2) || '%' "
+		    "ESCAPE '\\')"
+		    " AND g.id > $4 ORDER BY g.id LIMIT $5",
+		    params, each_group_row, &e);
 	return bst_db_exec(
 	    db,
 	    "SELECT " GROUP_COLS " FROM groups g"
@@ -81,10 +95,7 @@ enum bst_qs bst_q_group_list(bst_db *db, int64_t user_id, const char *search,
 	    " ELSE g.kind <> 'secret' OR m.state IN ('member', 'invited') END)"
 	    " AND ($2 IS NULL OR lower(g.name) LIKE '%' || lower($2) || '%' ESCAPE '\\')"
 	    " AND g.id > $4 ORDER BY g.id LIMIT $5",
-	    (struct bst_qp[]){BST_QP_INT(user_id), BST_QP_TEXT(like),
-			      BST_QP_INT(mine_only ? 1 : 0), BST_QP_INT(after),
-			      BST_QP_INT(limit), BST_QP_END},
-	    each_group_row, &e);
+	    params, each_group_row, &e);
 }
 
 struct insert_args {

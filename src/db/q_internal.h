@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/str.h"
 #include "db/queries.h"
 #include "db/store.h"
 
@@ -33,8 +34,7 @@ int bst_q_like_escape(const char *in, char *out, size_t outlen);
 /* Text column col of r into out[len], "" for SQL NULL, truncated to fit. */
 static inline void bst_q_text(const bst_row *r, int col, char *out, size_t len)
 {
-	const char *s = bst_row_text(r, col);
-	snprintf(out, len, "%s", s ? s : "");
+	bst_str_copy(out, len, bst_row_text(r, col));
 }
 
 #endif

@@ -213,10 +213,7 @@ enum bst_qs bst_q_user_by_local_part(bst_db *db, const char *local,
 	" coalesce(p.edited_ms, 0), coalesce(p.deleted_ms, 0),"                          \
 	" coalesce(p.deleted_by, 0), coalesce(p.pinned_ms, 0),"                          \
 	" coalesce(p.pinned_by, 0),"                                                     \
-	" (SELECT count(*) FROM comments c"                                              \
-	" WHERE c.post_id = p.id AND c.deleted_ms IS NULL),"                             \
-	" (SELECT count(*) FROM reactions r"                                             \
-	" WHERE r.target = 'post' AND r.target_id = p.id),"                              \
+	" p.comment_count, p.like_count,"                                                \
 	" EXISTS (SELECT 1 FROM reactions r"                                             \
 	" WHERE r.target = 'post' AND r.target_id = p.id AND r.user_id = $1),"           \
 	" (SELECT count(*) FROM post_attachments pa WHERE pa.post_id = p.id)"

@@ -66,6 +66,7 @@ static __thread struct {
 
 static __thread bst_db *tx_db;
 static __thread struct conn *tx_conn;
+static __thread bool tx_read_only; /* inside bst_db_snapshot */
 static __thread int64_t last_changes;
 static __thread int64_t last_id;
 
@@ -233,6 +234,10 @@ static enum bst_qs run(struct conn *c, const char *sql, const struct bst_qp *par
 		return BST_QS_HARD_ERROR;
 	enum bst_qs qs = BST_QS_NO_RESULTS;
 	int rows = 0;
+	if (tx_read_only && !sqlite3_stmt_readonly(st)) {
+		bst_log_error("store: [%s] writes inside a read-only snapshot", sql);
+		return BST_QS_HARD_ERROR;
+	}
 	int rc = bind_all(st, params);
 	if (rc != SQLITE_OK) {
 		bst_log_error("store: cannot bind [%s]: %s", sql, sqlite3_errmsg(c->h));
@@ -300,6 +305,12 @@ int64_t bst_db_last_id(void)
 
 enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls)
 {
+	if (tx_read_only) {
+		bst_log_error(
+		    "store: a write transaction on %s inside a read-only snapshot",
+		    db->path);
+		return BST_QS_HARD_ERROR;
+	}
 	assert(tx_db == NULL || !"nested transaction");
 	struct conn *c = acquire(db);
 	if (!c)
@@ -328,6 +339,34 @@ enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls)
 	}
 	if (qs == BST_QS_SOFT_ERROR)
 		bst_log_warn("store: transaction on %s kept conflicting", db->path);
+	release(db, c);
+	return qs;
+}
+
+enum bst_qs bst_db_snapshot(bst_db *db, bst_txn_fn fn, void *cls)
+{
+	if (tx_db == db)
+		return fn(db, cls);
+	assert(tx_db == NULL || !"a snapshot inside another database's transaction");
+	struct conn *c = acquire(db);
+	if (!c)
+		return BST_QS_HARD_ERROR;
+	/* deferred: the read lock is taken by the first statement and kept */
+	int rc = sqlite3_exec(c->h, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		release(db, c);
+		return status_of(rc);
+	}
+	tx_db = db;
+	tx_conn = c;
+	tx_read_only = true;
+	enum bst_qs qs = fn(db, cls);
+	tx_db = NULL;
+	tx_conn = NULL;
+	tx_read_only = false;
+	/* nothing was written: ending the transaction only drops the lock */
+	if (sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
 	release(db, c);
 	return qs;
 }

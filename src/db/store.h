@@ -79,6 +79,12 @@ int64_t bst_db_last_id(void);
  * negative status from fn rolls back. */
 typedef enum bst_qs (*bst_txn_fn)(bst_db *db, void *cls);
 enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls);
+/* Runs fn inside one read transaction on this thread: every bst_db_exec
+ * on db from fn sees the same snapshot, and the database's locks are taken
+ * once rather than for each statement (a page of twenty queries). fn only
+ * reads: a statement that would write fails with BST_QS_HARD_ERROR. Inside
+ * another transaction on db, fn simply joins it. Returns fn's status. */
+enum bst_qs bst_db_snapshot(bst_db *db, bst_txn_fn fn, void *cls);
 /* Is this thread inside a transaction on db? */
 bool bst_db_in_transaction(const bst_db *db);
 

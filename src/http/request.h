@@ -41,6 +41,7 @@ struct bst_req {
 	const struct bst_route *route;
 	struct bst_ctx ctx;
 	char session_token_hash[2 * 32 + 1];  /* hex, "" when no session */
+	const char *csrf_binding, *csrf_token; /* bst_page_csrf's last answer */
 	bool mfa_pending;      /* password given, second factor awaited */
 	struct {
 		const char *name, *value;

@@ -5,6 +5,7 @@
  * delivery in progress a short grace, then aborts it: the message stays
  * queued as it was, to go out at the next start. */
 #include "ops/mail.h"
+#include "core/str.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -240,7 +241,7 @@ static enum send_result send_one(struct run *r, const struct bst_mail_row *m, ch
 	const char *f = cfg->smtp_from[0] ? cfg->smtp_from : DEFAULT_FROM;
 	const char *lt = strchr(f, '<');
 	if (lt)
-		snprintf(from, sizeof from, "%s", lt);
+		bst_str_copy(from, sizeof from, lt);
 	else
 		snprintf(from, sizeof from, "<%s>", f);
 	snprintf(to, sizeof to, "<%s>", m->recipient);

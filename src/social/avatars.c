@@ -4,6 +4,7 @@
  * upload wrote, so nothing half-written and no orphan blob stays behind;
  * the replaced avatar's blob goes once the new one is committed. */
 #include "social/profiles.h"
+#include "core/str.h"
 #include "audit/audit.h"
 #include "core/image.h"
 #include "core/log.h"
@@ -65,7 +66,7 @@ enum bst_profile_status bst_avatar_put(struct bst_ctx *ctx, int64_t user_id, con
 			      .width = img.width,
 			      .height = img.height,
 			      .updated_ms = ctx->now}};
-	snprintf(p.a.content_type, sizeof p.a.content_type, "%s", mime);
+	bst_str_copy(p.a.content_type, sizeof p.a.content_type, mime);
 	if (bst_blob_writer_new(ctx, &p.w) != 0)
 		return BST_PROFILE_ERROR;
 	if (bst_blob_writer_write(p.w, data, len) != 0 ||
@@ -156,7 +157,7 @@ enum bst_profile_status bst_avatar_get(struct bst_ctx *ctx, int64_t user_id,
 	}
 	/* the tag names the content: 128 bits of its BLAKE2b */
 	snprintf(out->etag, sizeof out->etag, "\"%.32s\"", a.blake2b);
-	snprintf(out->content_type, sizeof out->content_type, "%s", a.content_type);
+	bst_str_copy(out->content_type, sizeof out->content_type, a.content_type);
 	out->updated_ms = a.updated_ms;
 	if (if_none_match && strstr(if_none_match, out->etag))
 		return BST_PROFILE_OK;

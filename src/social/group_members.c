@@ -4,6 +4,7 @@
  * as for a group that does not exist; the last-administrator rule is
  * enforced inside the store's statements (q_groups.c), atomically. */
 #include "social/groups.h"
+#include "core/str.h"
 #include "audit/audit.h"
 #include "auth/authz.h"
 #include "core/log.h"
@@ -390,10 +391,10 @@ static void member_row(void *cls, const struct bst_group_member_row *r)
 	struct bst_group_member m;
 	memset(&m, 0, sizeof m);
 	m.user_id = r->user_id;
-	snprintf(m.email, sizeof m.email, "%s", r->email);
-	snprintf(m.name, sizeof m.name, "%s", r->name);
-	snprintf(m.role, sizeof m.role, "%s", r->role);
-	snprintf(m.state, sizeof m.state, "%s", r->state);
+	bst_str_copy(m.email, sizeof m.email, r->email);
+	bst_str_copy(m.name, sizeof m.name, r->name);
+	bst_str_copy(m.role, sizeof m.role, r->role);
+	bst_str_copy(m.state, sizeof m.state, r->state);
 	m.since_ms = r->updated_ms;
 	l->fn(l->cls, &m);
 }

@@ -3,6 +3,7 @@
  * editing groups. Memberships (join, invite, approve, roles...) are in
  * group_members.c. */
 #include "social/groups.h"
+#include "core/str.h"
 #include "audit/audit.h"
 #include "auth/authz.h"
 #include "core/i18n.h"
@@ -102,9 +103,9 @@ static void decide(const struct bst_ctx *ctx, const struct bst_group_row *g,
 		return; /* reads exactly as a group that does not exist */
 	a->exists = true;
 	a->id = g->id;
-	snprintf(a->kind, sizeof a->kind, "%s", g->kind);
+	bst_str_copy(a->kind, sizeof a->kind, g->kind);
 	if (active_user(ctx))
-		snprintf(a->state, sizeof a->state, "%s", g->my_state);
+		bst_str_copy(a->state, sizeof a->state, g->my_state);
 	a->member = member;
 	a->admin = member && strcmp(g->my_role, "admin") == 0;
 	a->manage = a->admin || (platform_admin(ctx) && !secret);
@@ -116,9 +117,9 @@ static void fill_group(const struct bst_group_row *r, struct bst_group *g)
 {
 	memset(g, 0, sizeof *g);
 	g->id = r->id;
-	snprintf(g->name, sizeof g->name, "%s", r->name);
-	snprintf(g->description, sizeof g->description, "%s", r->description);
-	snprintf(g->kind, sizeof g->kind, "%s", r->kind);
+	bst_str_copy(g->name, sizeof g->name, r->name);
+	bst_str_copy(g->description, sizeof g->description, r->description);
+	bst_str_copy(g->kind, sizeof g->kind, r->kind);
 	g->members = r->members;
 	g->created_ms = r->created_ms;
 }

@@ -1,5 +1,6 @@
 /* Applications registry and video meetings (see meetings.h). */
 #include "social/meetings.h"
+#include "core/str.h"
 #include "audit/audit.h"
 #include "auth/authz.h"
 #include "core/crypto.h"
@@ -210,11 +211,11 @@ enum bst_app_status bst_meeting_start(struct bst_ctx *ctx, const char *title,
 	char room[2 * BST_MEETING_ROOM_BYTES + 1];
 	bst_random(rnd, sizeof rnd);
 	bst_hex(rnd, sizeof rnd, room);
-	snprintf(out->title, sizeof out->title, "%s", title);
+	bst_str_copy(out->title, sizeof out->title, title);
 	snprintf(out->url, sizeof out->url, "%s/%s", ctx->config->meetings_url, room);
 	out->created_ms = ctx->now;
 	out->created_by = ctx->user.id;
-	snprintf(out->created_by_name, sizeof out->created_by_name, "%s", ctx->user.name);
+	bst_str_copy(out->created_by_name, sizeof out->created_by_name, ctx->user.name);
 	pthread_mutex_lock(&meetings_lock);
 	int i = slot_for(ctx->platform->id, ctx->now);
 	meetings[i].platform_id = ctx->platform->id;

@@ -6,8 +6,10 @@
  * notified; the mentions table remembers who was, so that the text shows
  * them as links to their profiles and an edit does not notify twice. */
 #include "social/posts.h"
+#include "core/str.h"
 #include "core/log.h"
 #include "social/notify.h"
+#include "social/render_cache.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,7 +53,7 @@ static void on_handle(void *cls, const char *handle)
 	for (size_t i = 0; i < r->n_handles; i++)
 		if (strcmp(r->handles[i], handle) == 0)
 			return;
-	snprintf(r->handles[r->n_handles++], sizeof r->handles[0], "%s", handle);
+	bst_str_copy(r->handles[r->n_handles++], sizeof r->handles[0], handle);
 	struct bst_user_row u;
 	enum bst_qs qs = bst_q_user_by_local_part(r->ctx->platform->main, handle, &u);
 	if (qs < 0) {
@@ -143,14 +145,27 @@ static bool link_of(void *cls, const char *handle, char *href, size_t n)
 void bst_mentions_render(struct bst_ctx *ctx, int64_t post_id, int64_t comment_id,
 			 const char *body, bst_buf *out)
 {
+	const char *slug = ctx->platform->slug;
+	if (bst_render_cache_get(slug, post_id, comment_id, body, out))
+		return;
 	struct known *k = bst_arena_alloc(ctx->arena, sizeof *k);
 	if (strchr(body, '@') && bst_q_mentions_list(ctx->platform->main, post_id,
-						     comment_id, on_known, k) < 0)
-		bst_log_error("platform %s: cannot read the mentions of post %lld",
-			      ctx->platform->slug, (long long)post_id);
+						     comment_id, on_known, k) < 0) {
+		/* rendered without links this time, and not remembered */
+		bst_log_error("platform %s: cannot read the mentions of post %lld", slug,
+			      (long long)post_id);
+		bst_markdown_render(body, out);
+		return;
+	}
+	size_t start = out->len;
 	int rc = k->n ? bst_markdown_render_mentions(body, out, link_of, k)
 		      : bst_markdown_render(body, out);
-	if (rc != 0)
-		bst_log_error("platform %s: cannot render a text of post %lld",
-			      ctx->platform->slug, (long long)post_id);
+	if (rc != 0) {
+		bst_log_error("platform %s: cannot render a text of post %lld", slug,
+			      (long long)post_id);
+		return;
+	}
+	if (!out->oom)
+		bst_render_cache_put(slug, post_id, comment_id, body, out->data + start,
+				     out->len - start);
 }

@@ -4,6 +4,7 @@
  * search-index entry, its mentions and its attachments; edits, deletions
  * and pins are audited after it committed. */
 #include "social/posts.h"
+#include "core/str.h"
 #include "audit/audit.h"
 #include "auth/authz.h"
 #include "core/i18n.h"
@@ -131,8 +132,8 @@ enum bst_post_status bst_feed_access(struct bst_ctx *ctx, int64_t group_id,
 	struct bst_group_access a;
 	if (bst_group_get(ctx, group_id, &g, &a) != 0)
 		return BST_POST_GROUP_NOT_FOUND;
-	snprintf(fa->group_name, sizeof fa->group_name, "%s", g.name);
-	snprintf(fa->group_kind, sizeof fa->group_kind, "%s", g.kind);
+	bst_str_copy(fa->group_name, sizeof fa->group_name, g.name);
+	bst_str_copy(fa->group_kind, sizeof fa->group_kind, g.kind);
 	fa->read = a.read;
 	fa->write = a.write;
 	fa->moderate = a.manage;
@@ -624,7 +625,7 @@ static bool readable(struct readable *r, const struct bst_document_row *d)
 	bool read = bst_library_open(r->ctx, d->owner, d->owner_id, &lib) == BST_DOC_OK &&
 		    lib.read;
 	if (r->n < sizeof r->seen / sizeof *r->seen) {
-		snprintf(r->seen[r->n].owner, sizeof r->seen[r->n].owner, "%s", d->owner);
+		bst_str_copy(r->seen[r->n].owner, sizeof r->seen[r->n].owner, d->owner);
 		r->seen[r->n].owner_id = d->owner_id;
 		r->seen[r->n].read = read;
 		r->n++;

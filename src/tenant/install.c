@@ -1,6 +1,7 @@
 /* An installation's data directory, master key and key store (see
  * install.h). */
 #include "tenant/install.h"
+#include "core/str.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/queries.h"
@@ -99,7 +100,7 @@ int bst_install_open(const char *dir, struct bst_install **out, char *err, size_
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(in->dir, sizeof in->dir, "%s", dir);
+	bst_str_copy(in->dir, sizeof in->dir, dir);
 	char path[600];
 	struct stat st;
 	snprintf(path, sizeof path, "%s/%s", dir, MASTER_KEY_FILE);

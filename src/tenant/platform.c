@@ -1,5 +1,6 @@
 /* Platforms and the host registry (see platform.h). */
 #include "tenant/platform.h"
+#include "core/str.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/queries.h"
@@ -156,7 +157,7 @@ int bst_platform_create(struct bst_install *in, const char *slug, const char *na
 		return -1;
 	}
 	struct bst_platform p = {0};
-	snprintf(p.slug, sizeof p.slug, "%s", slug);
+	bst_str_copy(p.slug, sizeof p.slug, slug);
 	uint8_t key[BST_KEY_BYTES];
 	int rc = -1;
 	bool key_made = false;
@@ -200,6 +201,28 @@ cleanup:
 	return rc;
 }
 
+struct platform_read {
+	void (*fn)(void *cls);
+	void *cls;
+	bool ran;
+};
+
+static enum bst_qs platform_read_txn(bst_db *db, void *cls)
+{
+	struct platform_read *pr = cls;
+	pr->ran = true;
+	pr->fn(pr->cls);
+	return BST_QS_ONE_RESULT;
+}
+
+void bst_platform_read(struct bst_platform *p, void (*fn)(void *cls), void *cls)
+{
+	struct platform_read pr = {fn, cls, false};
+	bst_db_snapshot(p->main, platform_read_txn, &pr);
+	if (!pr.ran) /* no transaction could begin: statement by statement */
+		fn(cls);
+}
+
 int bst_platform_settings(struct bst_platform *p, struct bst_settings *out, int64_t now_ms)
 {
 	if (bst_db_maybe_changed(p->main, &p->settings_watch, now_ms) ||
@@ -234,7 +257,7 @@ static struct bst_platform *platform_from_row(const struct bst_platform_row *row
 	bst_db_watch_init(&p->settings_watch);
 	p->id = row->id;
 	snprintf(p->slug, sizeof p->slug, "%.40s", row->slug);
-	snprintf(p->name, sizeof p->name, "%s", row->name);
+	bst_str_copy(p->name, sizeof p->name, row->name);
 	atomic_store(&p->suspended, row->suspended);
 	return p;
 }

@@ -37,6 +37,11 @@ struct bst_platform {
 	atomic_bool settings_valid;
 };
 
+/* Runs fn(cls) with one consistent view of the platform's data, the
+ * database's locks taken once: for pages that read a lot and write
+ * nothing. A write attempted by fn fails (and is logged). */
+void bst_platform_read(struct bst_platform *p, void (*fn)(void *cls), void *cls);
+
 /* The platform's settings, from a cache refreshed when main.db changed
  * (see bst_db_maybe_changed). Returns 0, or -1 when they cannot be read. */
 int bst_platform_settings(struct bst_platform *p, struct bst_settings *out, int64_t now_ms);

@@ -94,7 +94,9 @@ static void card_attachments(struct bst_req *r, bst_buf *b,
 	    s.n) {
 		bst_buf_puts(b, "<ul class=\"attachments\" aria-label=\"");
 		bst_html_attr(b, _("Attached documents"));
-		bst_buf_printf(b, "\">%s</ul>", bst_buf_str(&list));
+		bst_buf_puts(b, "\">");
+		bst_buf_cat(b, &list);
+		bst_buf_puts(b, "</ul>");
 	}
 	bst_buf_free(&list);
 }
@@ -173,12 +175,12 @@ void bst_page_attach_field(struct bst_req *r, bst_buf *b, int64_t feed,
 					"can open. A publication in a group carries "
 					"documents of that group's library only. At most "
 					"10."));
-		bst_buf_printf(
-		    b,
-		    "</p><ul class=\"attach-choices\">%s</ul>"
-		    "<input type=\"hidden\" name=\"attachments_field\" value=\"1\">"
-		    "</fieldset>",
-		    bst_buf_str(&list));
+		bst_buf_puts(b, "</p><ul class=\"attach-choices\">");
+		bst_buf_cat(b, &list);
+		bst_buf_puts(
+		    b, "</ul>"
+		       "<input type=\"hidden\" name=\"attachments_field\" value=\"1\">"
+		       "</fieldset>");
 	}
 	bst_buf_free(&list);
 }
@@ -319,9 +321,10 @@ static void publish_form(struct bst_req *r, bst_buf *b, int64_t feed, const char
 			    b,
 			    "<p class=\"field\"><label for=\"f-group\">%s</label>"
 			    "<select id=\"f-group\" name=\"group_id\">"
-			    "<option value=\"0\">%s</option>%s</select></p>",
-			    _("Where"), _("Everyone (the platform feed)"),
-			    bst_buf_str(&options));
+			    "<option value=\"0\">%s</option>",
+			    _("Where"), _("Everyone (the platform feed)"));
+			bst_buf_cat(b, &options);
+			bst_buf_puts(b, "</select></p>");
 		} else {
 			bst_buf_puts(
 			    b, "<input type=\"hidden\" name=\"group_id\" value=\"0\">");
@@ -382,9 +385,9 @@ static void card(void *cls, const struct bst_post *p)
 	bst_buf_puts(c->b, "</li>");
 }
 
-int bst_page_feed_section(struct bst_req *r, bst_buf *b, int64_t feed,
-			  const struct bst_feed_access *fa, const char *draft,
-			  const char *error)
+static int feed_section(struct bst_req *r, bst_buf *b, int64_t feed,
+			const struct bst_feed_access *fa, const char *draft,
+			const char *error)
 {
 	int64_t before = bst_page_id(bst_kv_get(&r->query, "before"));
 	int64_t since = bst_page_id(bst_kv_get(&r->query, "since"));
@@ -453,8 +456,10 @@ int bst_page_feed_section(struct bst_req *r, bst_buf *b, int64_t feed,
 		bst_buf_printf(
 		    b,
 		    "<section aria-labelledby=\"h-pins\"><h2 id=\"h-pins\">%s</h2>"
-		    "<ul class=\"feed\">%s</ul></section>",
-		    _("Pinned"), bst_buf_str(&pins));
+		    "<ul class=\"feed\">",
+		    _("Pinned"));
+		bst_buf_cat(b, &pins);
+		bst_buf_puts(b, "</ul></section>");
 	}
 	bst_buf_free(&pins);
 	bst_buf_printf(b, "<section aria-labelledby=\"h-feed\"><h2 id=\"h-feed\">%s</h2>",
@@ -463,8 +468,11 @@ int bst_page_feed_section(struct bst_req *r, bst_buf *b, int64_t feed,
 		bst_buf_printf(b, "<p>%s</p>",
 			       before ? _("There are no older publications.")
 				      : _("Nothing has been published here yet."));
-	else
-		bst_buf_printf(b, "<ul class=\"feed\">%s</ul>", bst_buf_str(&list));
+	else {
+		bst_buf_puts(b, "<ul class=\"feed\">");
+		bst_buf_cat(b, &list);
+		bst_buf_puts(b, "</ul>");
+	}
 	bst_buf_free(&list);
 	if (before || c.n > c.limit) {
 		bst_buf_printf(b, "<nav aria-label=\"%s\"><ul class=\"pager\">",
@@ -480,6 +488,31 @@ int bst_page_feed_section(struct bst_req *r, bst_buf *b, int64_t feed,
 	}
 	bst_buf_puts(b, "</section>");
 	return 0;
+}
+
+struct feed_section_args {
+	struct bst_req *r;
+	bst_buf *b;
+	int64_t feed;
+	const struct bst_feed_access *fa;
+	const char *draft, *error;
+	int rc;
+};
+
+static void feed_section_read(void *cls)
+{
+	struct feed_section_args *a = cls;
+	a->rc = feed_section(a->r, a->b, a->feed, a->fa, a->draft, a->error);
+}
+
+/* The section's twenty-odd queries read one snapshot of the platform. */
+int bst_page_feed_section(struct bst_req *r, bst_buf *b, int64_t feed,
+			  const struct bst_feed_access *fa, const char *draft,
+			  const char *error)
+{
+	struct feed_section_args a = {r, b, feed, fa, draft, error, -1};
+	bst_platform_read(r->ctx.platform, feed_section_read, &a);
+	return a.rc;
 }
 
 /* ---- POST /posts ---- */

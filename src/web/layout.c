@@ -12,7 +12,6 @@
 
 const char *bst_page_csrf(struct bst_req *r)
 {
-	char *tok = bst_arena_alloc(r->arena, BST_TOKEN_CHARS + 1);
 	const char *binding = r->session_token_hash[0] ? r->session_token_hash : NULL;
 	if (!binding) {
 		char name[64];
@@ -34,7 +33,13 @@ const char *bst_page_csrf(struct bst_req *r)
 			binding = fresh;
 		}
 	}
+	/* a page of forms asks twenty times for the same binding */
+	if (r->csrf_binding && strcmp(r->csrf_binding, binding) == 0)
+		return r->csrf_token;
+	char *tok = bst_arena_alloc(r->arena, BST_TOKEN_CHARS + 1);
 	bst_csrf_token(r->ctx.platform->key, binding, tok);
+	r->csrf_binding = bst_arena_strdup(r->arena, binding);
+	r->csrf_token = tok;
 	return tok;
 }
 

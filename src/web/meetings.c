@@ -77,12 +77,15 @@ static void render(struct bst_req *r, int status, const char *kind, const char *
 		const char *caption = _("Meetings, newest first");
 		bst_buf_puts(&b, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
 		bst_html_attr(&b, caption);
-		bst_buf_printf(&b, "\"><table><caption>%s</caption><thead><tr>"
-				   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-				   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-				   "</tr></thead><tbody>%s</tbody></table></div>",
-			       caption, _("Title"), _("Started by"), _("When"), _("Link"),
-			       bst_buf_str(&rows));
+		bst_buf_printf(&b,
+			       "\"><table><caption>%s</caption><thead><tr>"
+			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			       "</tr></thead><tbody>",
+			       caption, _("Title"), _("Started by"), _("When"),
+			       _("Link"));
+		bst_buf_cat(&b, &rows);
+		bst_buf_puts(&b, "</tbody></table></div>");
 	}
 	bst_buf_puts(&b, "</section>");
 	bst_buf_free(&rows);

@@ -108,8 +108,10 @@ static void render(struct bst_req *r)
 					   "</form>",
 				       (long long)l.first_id, _("Mark all as read"));
 		}
-		bst_buf_printf(&b, "<ul class=\"notifications\" aria-label=\"%s\">%s</ul>",
-			       _("Notifications, newest first"), bst_buf_str(&items));
+		bst_buf_printf(&b, "<ul class=\"notifications\" aria-label=\"%s\">",
+			       _("Notifications, newest first"));
+		bst_buf_cat(&b, &items);
+		bst_buf_puts(&b, "</ul>");
 	}
 	if (before || l.n > NOTIFICATIONS_PER_PAGE) {
 		bst_buf_printf(&b, "<nav aria-label=\"%s\"><ul class=\"pager\">", _("Pages"));

@@ -152,12 +152,15 @@ static void comment_body(struct thread *t, const struct bst_comment *c)
 		bst_buf_init(&vb);
 		struct versions v = {&vb, r, 0};
 		if (bst_comment_versions(&r->ctx, row->id, version, &v) == BST_POST_OK &&
-		    v.n)
+		    v.n) {
 			bst_buf_printf(
 			    b,
 			    "<details class=\"versions\" open><summary>%s</summary>"
-			    "<ol>%s</ol></details>",
-			    _("Earlier versions"), bst_buf_str(&vb));
+			    "<ol>",
+			    _("Earlier versions"));
+			bst_buf_cat(b, &vb);
+			bst_buf_puts(b, "</ol></details>");
+		}
 		bst_buf_free(&vb);
 	}
 	bst_buf_puts(b, "<div class=\"post-actions\">");
@@ -305,10 +308,11 @@ static void render(struct bst_req *r, int64_t id)
 		       "<section id=\"likes\" aria-labelledby=\"h-likes\"><h2 "
 		       "id=\"h-likes\">%s</h2>",
 		       _("Liked by"));
-	if (l.n)
-		bst_buf_printf(&b, "<ul class=\"inline-list\">%s</ul>",
-			       bst_buf_str(&likes));
-	else
+	if (l.n) {
+		bst_buf_puts(&b, "<ul class=\"inline-list\">");
+		bst_buf_cat(&b, &likes);
+		bst_buf_puts(&b, "</ul>");
+	} else
 		bst_buf_printf(&b, "<p>%s</p>", _("Nobody yet."));
 	bst_buf_puts(&b, "</section>");
 	bst_buf_free(&likes);
@@ -317,10 +321,11 @@ static void render(struct bst_req *r, int64_t id)
 		       "<section id=\"comments\" aria-labelledby=\"h-comments\">"
 		       "<h2 id=\"h-comments\">%s</h2>",
 		       _("Comments"));
-	if (t.n)
-		bst_buf_printf(&b, "<ol class=\"comments\">%s</ol>",
-			       bst_buf_str(&comments));
-	else
+	if (t.n) {
+		bst_buf_puts(&b, "<ol class=\"comments\">");
+		bst_buf_cat(&b, &comments);
+		bst_buf_puts(&b, "</ol>");
+	} else
 		bst_buf_printf(&b, "<p>%s</p>", _("No comments yet."));
 	bst_buf_free(&comments);
 	if (p.can_take_part) {

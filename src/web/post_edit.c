@@ -88,10 +88,11 @@ static void render(struct bst_req *r, int64_t id, int status, const char *draft,
 			       "<section aria-labelledby=\"h-versions\"><h2 "
 			       "id=\"h-versions\">%s</h2>",
 			       _("Earlier versions"));
-		if (v.n)
-			bst_buf_printf(&b, "<ol class=\"versions\">%s</ol>",
-				       bst_buf_str(&vb));
-		else
+		if (v.n) {
+			bst_buf_puts(&b, "<ol class=\"versions\">");
+			bst_buf_cat(&b, &vb);
+			bst_buf_puts(&b, "</ol>");
+		} else
 			bst_buf_printf(&b, "<p>%s</p>",
 				       _("This publication was never edited."));
 		bst_buf_puts(&b, "</section>");

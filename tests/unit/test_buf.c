@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/str.h"
 
 /* Larger than the first allocation (256 bytes) several times over. */
 #define BIG 10000
@@ -268,6 +269,47 @@ static void test_buf_oom_is_sticky_until_reset(void **state)
 	bst_buf_free(&b);
 }
 
+/* A printed text longer than the room left grows the buffer in one go, and
+ * cat appends another buffer whole. */
+static void test_buf_printf_past_the_room_left_and_cat(void **state)
+{
+	bst_buf b, big;
+	bst_buf_init(&b);
+	bst_buf_init(&big);
+	for (int i = 0; i < BIG; i++)
+		assert_true(bst_buf_putc(&big, (char)('a' + i % 26)));
+	assert_true(bst_buf_puts(&b, "<"));
+	assert_true(bst_buf_printf(&b, "%s|%d", bst_buf_str(&big), 42));
+	assert_int_equal(b.len, 1 + BIG + 3);
+	assert_int_equal(memcmp(b.data + 1, big.data, BIG), 0);
+	assert_string_equal(b.data + 1 + BIG, "|42");
+	assert_invariants(&b);
+	assert_true(bst_buf_cat(&b, &big));
+	assert_int_equal(b.len, 1 + BIG + 3 + BIG);
+	assert_invariants(&b);
+	bst_buf empty;
+	bst_buf_init(&empty);
+	assert_true(bst_buf_cat(&b, &empty));
+	assert_int_equal(b.len, 1 + BIG + 3 + BIG);
+	bst_buf_free(&b);
+	bst_buf_free(&big);
+}
+
+/* bst_str_copy: bounded, always terminated, NULL reads as "". */
+static void test_buf_str_copy_truncates_and_terminates(void **state)
+{
+	char out[4];
+	bst_str_copy(out, sizeof out, "abcdef");
+	assert_string_equal(out, "abc");
+	bst_str_copy(out, sizeof out, "ab");
+	assert_string_equal(out, "ab");
+	bst_str_copy(out, sizeof out, NULL);
+	assert_string_equal(out, "");
+	out[0] = 'x';
+	bst_str_copy(out, 0, "abc"); /* nothing written */
+	assert_int_equal(out[0], 'x');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +328,8 @@ int main(void)
 	    cmocka_unit_test(test_buf_free_returns_the_buffer_to_its_initial_state),
 	    cmocka_unit_test(test_buf_normal_use_never_raises_oom),
 	    cmocka_unit_test(test_buf_oom_is_sticky_until_reset),
+	    cmocka_unit_test(test_buf_printf_past_the_room_left_and_cat),
+	    cmocka_unit_test(test_buf_str_copy_truncates_and_terminates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,7 @@
 #include "db/queries.h"
 #include "social/documents.h"
 #include "social/posts.h"
+#include "social/render_cache.h"
 #include "tenant/context.h"
 #include "tenant/install.h"
 #include "tenant/platform.h"
@@ -1091,6 +1092,129 @@ static void test_posts_documents_off_hides_and_refuses_attachments(void **state)
 	assert_int_equal(attachments_seen(f, f->dave, id).n, 1);
 }
 
+/* ---- counts kept by triggers, snapshots, remembered renderings ---- */
+
+static int64_t count_of(struct fx *f, const char *sql, int64_t id)
+{
+	int64_t n = -1;
+	assert_true(bst_db_exec(f->t.p->main, sql,
+				(struct bst_qp[]){BST_QP_INT(id), BST_QP_END}, one_int,
+				&n) >= 0);
+	return n;
+}
+
+/* The counts shown on a card are those a recount gives, after comments,
+ * replies, deletions and likes come and go. */
+static void test_posts_kept_counts_match_a_recount(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = publish(f, f->alice, 0, "count me", 0);
+	int64_t c1 = comment(f, f->bob, post, 0, "one");
+	comment(f, f->carol, post, c1, "a reply");
+	int64_t c3 = comment(f, f->bob, post, 0, "three");
+	struct bst_ctx bob = as(f, f->bob, 0);
+	struct bst_ctx carol = as(f, f->carol, 0);
+	assert_int_equal(bst_comment_delete(&bob, c3), BST_POST_OK);
+	bool changed;
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "like", true, &changed),
+			 BST_POST_OK);
+	assert_int_equal(bst_reaction_set(&carol, "post", post, "like", true, &changed),
+			 BST_POST_OK);
+	assert_int_equal(bst_reaction_set(&bob, "post", post, "like", false, &changed),
+			 BST_POST_OK);
+	/* a like on a comment is not a like on the post */
+	assert_int_equal(bst_reaction_set(&bob, "comment", c1, "like", true, &changed),
+			 BST_POST_OK);
+	struct bst_post p;
+	assert_int_equal(bst_post_get(&bob, post, &p), BST_POST_OK);
+	assert_int_equal(p.row.comments, 2);
+	assert_int_equal(p.row.likes, 1);
+	assert_int_equal(p.row.comments,
+			 count_of(f,
+				  "SELECT count(*) FROM comments WHERE post_id = $1"
+				  " AND deleted_ms IS NULL",
+				  post));
+	assert_int_equal(p.row.likes,
+			 count_of(f,
+				  "SELECT count(*) FROM reactions WHERE target = 'post'"
+				  " AND target_id = $1",
+				  post));
+	/* every group's member count is its members' rows */
+	int64_t wrong =
+	    count_of(f,
+		     "SELECT count(*) FROM groups g WHERE $1 = 1 AND g.member_count <>"
+		     " (SELECT count(*) FROM group_members m WHERE m.group_id = g.id"
+		     " AND m.state = 'member')",
+		     1);
+	assert_int_equal(wrong, 0);
+}
+
+static enum bst_qs snapshot_reads(bst_db *db, void *cls)
+{
+	int64_t *n = cls;
+	return bst_db_exec(db, "SELECT count(*) FROM posts", NULL, one_int, n);
+}
+
+static enum bst_qs snapshot_writes(bst_db *db, void *cls)
+{
+	return bst_db_exec(db, "DELETE FROM posts", NULL, NULL, NULL);
+}
+
+static enum bst_qs snapshot_transaction(bst_db *db, void *cls)
+{
+	return bst_db_transaction(db, snapshot_writes, NULL);
+}
+
+/* A snapshot reads, and refuses to write, even through a transaction. */
+static void test_posts_snapshot_reads_and_refuses_writes(void **state)
+{
+	struct fx *f = *state;
+	publish(f, f->alice, 0, "still here", 0);
+	int64_t n = 0;
+	assert_int_equal(bst_db_snapshot(f->t.p->main, snapshot_reads, &n), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(bst_db_snapshot(f->t.p->main, snapshot_writes, NULL),
+			 BST_QS_HARD_ERROR);
+	assert_int_equal(bst_db_snapshot(f->t.p->main, snapshot_transaction, NULL),
+			 BST_QS_HARD_ERROR);
+	n = 0;
+	assert_int_equal(
+	    bst_db_exec(f->t.p->main, "SELECT count(*) FROM posts", NULL, one_int, &n),
+	    1);
+	assert_int_equal(n, 1);
+	/* and the connection is usable for writes afterwards */
+	publish(f, f->alice, 0, "and another", 0);
+}
+
+/* An edited text is rendered afresh, not served from memory. */
+static void test_posts_rendering_follows_edits(void **state)
+{
+	struct fx *f = *state;
+	int64_t post = publish(f, f->alice, 0, "first **words**", 0);
+	struct bst_ctx alice = as(f, f->alice, 0);
+	struct bst_post p;
+	bst_buf b;
+	bst_buf_init(&b);
+	for (int i = 0; i < 2; i++) { /* rendered, then remembered */
+		assert_int_equal(bst_post_get(&alice, post, &p), BST_POST_OK);
+		bst_buf_reset(&b);
+		bst_post_render(&alice, &p.row, &b);
+		assert_non_null(strstr(bst_buf_str(&b), "<strong>words</strong>"));
+	}
+	assert_int_equal(bst_post_edit(&alice, post, "second *words*"), BST_POST_OK);
+	assert_int_equal(bst_post_get(&alice, post, &p), BST_POST_OK);
+	bst_buf_reset(&b);
+	bst_post_render(&alice, &p.row, &b);
+	assert_null(strstr(bst_buf_str(&b), "<strong>"));
+	assert_non_null(strstr(bst_buf_str(&b), "<em>words</em>"));
+	/* the same text on another platform or post is another entry */
+	bst_render_cache_clear();
+	bst_buf_reset(&b);
+	bst_post_render(&alice, &p.row, &b);
+	assert_non_null(strstr(bst_buf_str(&b), "<em>words</em>"));
+	bst_buf_free(&b);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1118,6 +1242,9 @@ int main(void)
 	    T(test_posts_edit_changes_attachments_with_a_version_and_audit),
 	    T(test_posts_readers_see_only_attachments_they_may_read_now),
 	    T(test_posts_documents_off_hides_and_refuses_attachments),
+	    T(test_posts_kept_counts_match_a_recount),
+	    T(test_posts_snapshot_reads_and_refuses_writes),
+	    T(test_posts_rendering_follows_edits),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, group_setup, NULL);
