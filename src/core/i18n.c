@@ -109,6 +109,12 @@ const char *bst_i18n_gettext(const char *msgid)
 	return dgettext(BST_TEXTDOMAIN, msgid);
 }
 
+const char *bst_i18n_pgettext(const char *ctx_id, const char *msgid)
+{
+	const char *t = dgettext(BST_TEXTDOMAIN, ctx_id);
+	return t == ctx_id ? msgid : t;
+}
+
 const char *bst_i18n_ngettext(const char *one, const char *many, unsigned long n)
 {
 	return dngettext(BST_TEXTDOMAIN, one, many, n);

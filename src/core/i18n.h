@@ -13,6 +13,11 @@
 /* Marks a string for extraction without translating it here. */
 #define N_(s) (s)
 #define _(s) bst_i18n_gettext(s)
+/* A translation in a context, for words that translate differently where
+ * they stand ("Comment" the noun and the verb; "edited" said of a
+ * publication or of a comment, feminine and masculine in French). ctx and
+ * s are string literals. */
+#define C_(ctx, s) bst_i18n_pgettext(ctx "\004" s, s)
 
 /* Binds the text domain to the locale directory: the build tree's po/ when
  * run from there, else the installed one. */
@@ -24,6 +29,9 @@ const char *bst_i18n_pick(const char *user_pref, const char *accept_language,
 void bst_i18n_use(const char *lang);
 const char *bst_i18n_current(void);
 const char *bst_i18n_gettext(const char *msgid) __attribute__((format_arg(1)));
+/* ctx_id is "context\004msgid" (see C_); msgid when untranslated. */
+const char *bst_i18n_pgettext(const char *ctx_id, const char *msgid)
+	__attribute__((format_arg(2)));
 const char *bst_i18n_ngettext(const char *one, const char *many, unsigned long n)
 	__attribute__((format_arg(1))) __attribute__((format_arg(2)));
 /* A date and time in the thread's language, UTC: "9 nov. 2026, 01:31 UTC". */

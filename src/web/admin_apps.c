@@ -15,7 +15,7 @@ static void app_section(struct bst_req *r, bst_buf *b, const struct bst_app_info
 			  "<h2 id=\"h-app-%s\">%s</h2><p>%s</p><dl class=\"facts\">",
 		       a->name, a->name, _(a->label), _(a->description));
 	bst_buf_printf(b, "<dt>%s</dt><dd><strong>%s</strong></dd>", _("State"),
-		       a->enabled ? _("On") : _("Off"));
+		       a->enabled ? C_("application", "On") : C_("application", "Off"));
 	bst_buf_printf(b, "<dt>%s</dt><dd>", _("Where it is hosted"));
 	bst_html_txt(b, a->hosting_msgid ? _(a->hosting) : a->hosting);
 	bst_buf_puts(b, "</dd>");

@@ -47,7 +47,7 @@ static void render(struct bst_req *r, const struct bst_user_row *u, int status,
 	detail(&b, _("Status"),
 	       invited ? _("Invited (has not chosen a password yet)")
 		       : disabled ? _("Disabled") : _("Active"));
-	detail(&b, _("Second factor"), u->totp_enabled ? _("On") : _("Off"));
+	detail(&b, _("Second factor"), u->totp_enabled ? C_("second factor", "On") : C_("second factor", "Off"));
 	if (u->locked_ms) {
 		bst_i18n_datetime(u->locked_ms, when, sizeof when);
 		/* TRANSLATORS: %s is a date and time */

@@ -47,7 +47,7 @@ static void row(void *cls, const struct bst_user_row *u)
 		bst_buf_printf(b, _("%s (locked)"), status_label(u->status));
 	else
 		bst_buf_puts(b, status_label(u->status));
-	bst_buf_printf(b, "</td><td>%s</td></tr>", u->totp_enabled ? _("On") : _("Off"));
+	bst_buf_printf(b, "</td><td>%s</td></tr>", u->totp_enabled ? C_("second factor", "On") : C_("second factor", "Off"));
 }
 
 static void create_form(struct bst_req *r, bst_buf *b, const char *email, const char *name,

@@ -244,13 +244,14 @@ void bst_page_post_card(struct bst_req *r, bst_buf *b, const struct bst_post *p,
 	when(b, row->created_ms);
 	bst_buf_puts(b, "</a>");
 	if (row->edited_ms)
-		bst_buf_printf(b, " · <span class=\"badge\">%s</span>", _("edited"));
+		bst_buf_printf(b, " · <span class=\"badge\">%s</span>",
+			       C_("publication", "edited"));
 	if (row->pinned_ms)
 		bst_buf_printf(b, " · <span class=\"badge badge-pin\">%s</span>",
-			       _("pinned"));
+			       C_("publication", "pinned"));
 	if (row->deleted_ms)
 		bst_buf_printf(b, " · <span class=\"badge badge-deleted\">%s</span>",
-			       _("deleted"));
+			       C_("publication", "deleted"));
 	bst_buf_puts(b, "</p><div class=\"post-body md\">");
 	bst_post_render(&r->ctx, row, b);
 	bst_buf_puts(b, "</div>");

@@ -54,12 +54,20 @@ static void render(struct bst_req *r, int status, const char *kind, const char *
 	if (message)
 		bst_page_notice(&b, kind, message);
 	bst_buf_puts(&b, "<p class=\"hint\">");
-	bst_buf_printf(&b, "%s ", _("Meetings take place on an external server:"));
-	bst_buf_puts(&b, "<code>");
-	bst_html_txt(&b, app.url);
-	bst_buf_puts(&b, "</code> (");
-	bst_html_txt(&b, app.hosting_msgid ? _(app.hosting) : app.hosting);
-	bst_buf_printf(&b, "). %s</p>",
+	bst_buf server, where;
+	bst_buf_init(&server);
+	bst_buf_init(&where);
+	bst_buf_puts(&server, "<code>");
+	bst_html_txt(&server, app.url);
+	bst_buf_puts(&server, "</code>");
+	bst_html_txt(&where, app.hosting_msgid ? _(app.hosting) : app.hosting);
+	/* TRANSLATORS: the first %s is the server's address, the second where
+	 * it is hosted ("France (EU)") */
+	bst_buf_printf(&b, _("Meetings take place on an external server, %s (%s)."),
+		       bst_buf_str(&server), bst_buf_str(&where));
+	bst_buf_free(&server);
+	bst_buf_free(&where);
+	bst_buf_printf(&b, " %s</p>",
 		       _("Anyone with a meeting's link can join it: share it with care."));
 	bst_buf_printf(&b, "<section aria-labelledby=\"h-start\"><h2 id=\"h-start\">%s</h2>",
 		       _("Start a meeting"));

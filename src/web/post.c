@@ -75,9 +75,12 @@ static void version(void *cls, const struct bst_version_row *v)
 {
 	struct versions *l = cls;
 	bst_buf_puts(l->b, "<li><p class=\"post-meta\">");
+	bst_buf date;
+	bst_buf_init(&date);
+	when(&date, v->created_ms);
 	/* TRANSLATORS: %s is a date; the text below was replaced then */
-	bst_buf_printf(l->b, "%s ", _("Replaced on"));
-	when(l->b, v->created_ms);
+	bst_buf_printf(l->b, _("Replaced on %s"), bst_buf_str(&date));
+	bst_buf_free(&date);
 	bst_buf_puts(l->b, "</p><pre class=\"md-source\">");
 	bst_html_txt(l->b, v->body);
 	bst_buf_puts(l->b, "</pre></li>");
@@ -123,10 +126,11 @@ static void comment_body(struct thread *t, const struct bst_comment *c)
 	when(b, row->created_ms);
 	bst_buf_puts(b, "</a>");
 	if (row->edited_ms)
-		bst_buf_printf(b, " · <span class=\"badge\">%s</span>", _("edited"));
+		bst_buf_printf(b, " · <span class=\"badge\">%s</span>",
+			       C_("comment", "edited"));
 	if (row->deleted_ms)
 		bst_buf_printf(b, " · <span class=\"badge badge-deleted\">%s</span>",
-			       _("deleted"));
+			       C_("comment", "deleted"));
 	bst_buf_puts(b, "</p>");
 	bool editing = t->focus == row->id && c->can_edit;
 	if (editing) {
@@ -340,7 +344,7 @@ static void render(struct bst_req *r, int64_t id)
 		    _("Your comment"),
 		    _("Markdown, and @ mentions of people who may read this "
 		      "publication."),
-		    _("Comment"));
+		    C_("verb", "Comment"));
 	}
 	bst_buf_puts(&b, "</section>");
 	bst_page_end(r, &b);

@@ -18,10 +18,15 @@ static void version(void *cls, const struct bst_version_row *v)
 	char iso[40], human[64];
 	bst_time_format_iso(v->created_ms, iso, sizeof iso);
 	bst_i18n_datetime(v->created_ms, human, sizeof human);
-	bst_buf_printf(l->b, "<li><p class=\"post-meta\">%s <time datetime=\"%s\">",
-		       _("Replaced on"), iso);
-	bst_html_txt(l->b, human);
-	bst_buf_puts(l->b, "</time>");
+	bst_buf date;
+	bst_buf_init(&date);
+	bst_buf_printf(&date, "<time datetime=\"%s\">", iso);
+	bst_html_txt(&date, human);
+	bst_buf_puts(&date, "</time>");
+	bst_buf_puts(l->b, "<li><p class=\"post-meta\">");
+	/* TRANSLATORS: %s is a date; the text below was replaced then */
+	bst_buf_printf(l->b, _("Replaced on %s"), bst_buf_str(&date));
+	bst_buf_free(&date);
 	if (v->editor_name[0]) {
 		bst_buf_puts(l->b, " · ");
 		bst_html_txt(l->b, v->editor_name);

@@ -19,7 +19,7 @@ static const char *kind_label(enum bst_search_kind k)
 	case BST_SEARCH_POST:
 		return _("Publication");
 	case BST_SEARCH_COMMENT:
-		return _("Comment");
+		return C_("noun", "Comment");
 	case BST_SEARCH_USER:
 		return _("Person");
 	case BST_SEARCH_DOCUMENT:

@@ -294,6 +294,25 @@ test('edit keeps earlier versions, shown to the author and administrators only',
 	assert.equal((await c.post(`/posts/${id}/edit`, { ...form.fields, body: '' })).status, 400);
 });
 
+// Words that translate differently where they stand: "edited" said of a
+// publication (feminine in French) and of a comment (masculine), "Comment"
+// the verb on the button and the noun in search results.
+test('French pages agree words with what they describe', async () => {
+	const fr = { headers: { 'Accept-Language': 'fr' } };
+	const id = await publish('alice', 'Texte accordé au féminin');
+	assert.equal((await api('alice').patch(`/api/v1/posts/${id}`, { body: 'Texte accordé, modifié' })).status, 200);
+	const cid = (await api('bob').post(`/api/v1/posts/${id}/comments`, { body: 'Remarque zanzibar' })).json().id;
+	assert.equal((await api('bob').patch(`/api/v1/posts/${id}/comments/${cid}`, { body: 'Remarque zanzibar, revue' })).status, 200);
+	const page = await people.bob.client.get(`/posts/${id}`, fr);
+	assert.equal(page.status, 200);
+	assert.match(page.body, /<article class="post[^"]*" id="post-\d+"[\s\S]*?<span class="badge">modifiée<\/span>/);
+	assert.match(page.body, /id="comment-\d+"[\s\S]*?<span class="badge">modifié<\/span>/);
+	assert.match(page.body, /<button type="submit">Commenter<\/button>/);
+	const found = await people.bob.client.get('/search?q=zanzibar', fr);
+	assert.equal(found.status, 200);
+	assert.match(found.body, />Commentaire</);
+});
+
 test('soft delete: gone for everyone but platform administrators, who see it marked', async () => {
 	const id = await publish('bob', 'Regrettable');
 	const page = await people.bob.client.get(`/posts/${id}`);
