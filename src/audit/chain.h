@@ -32,8 +32,6 @@
 #define BST_TRAIL_HASH_HEX   (2 * BST_TRAIL_HASH_BYTES + 1)
 #define BST_TRAIL_MAGIC      "bastide-trail-v1"
 
-enum bst_trail_kind { BST_TRAIL_ACCESS = 0, BST_TRAIL_EVENT = 1 };
-
 /* Appends the canonical encoding of e to out (cleared first). Returns 0,
  * or -1 when out of memory. */
 int bst_trail_encode(const struct bst_trail_entry *e, bst_buf *out);

@@ -10,6 +10,8 @@
 
 #include "db/store.h"
 
+enum bst_trail_kind { BST_TRAIL_ACCESS = 0, BST_TRAIL_EVENT = 1 };
+
 /* One entry of the trail. Texts are borrowed; NULL reads as "".
  * user_id 0 is none (SQL NULL). */
 struct bst_trail_entry {
