@@ -1,5 +1,8 @@
-/* Security events (see audit.h). */
+/* Security events (see audit.h): one chained entry each, appended to the
+ * platform's trail before the caller answers. */
 #include "audit/audit.h"
+#include "audit/trail.h"
+#include "audit/writer.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -28,14 +31,24 @@ int bst_audit_record(struct bst_ctx *ctx, const char *event, const char *target,
 	char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (details)
 		json_decref(details);
-	enum bst_qs qs = bst_q_event_insert(ctx->platform->audit, ctx->now, actor_id, actor,
-					    ctx->client_addr ? ctx->client_addr : "",
-					    event, target ? target : "", text ? text : "{}");
+	struct bst_trail_entry e = {
+	    .at_ms = ctx->now,
+	    .kind = BST_TRAIL_EVENT,
+	    .user_id = actor_id,
+	    .actor = actor,
+	    .client_addr = ctx->client_addr ? ctx->client_addr : "",
+	    .event = event,
+	    .target = target ? target : "",
+	    .details = text ? text : "{}",
+	};
+	struct bst_trail_entry *ep = &e;
+	int rc = bst_trail_append(ctx->platform->audit, &ep, 1);
 	free(text);
-	if (qs != BST_QS_ONE_RESULT) {
+	if (rc != 0) {
 		bst_log_error("audit: SECURITY EVENT NOT RECORDED on platform %s: %s %s",
 			      ctx->platform->slug, event, target ? target : "");
 		return -1;
 	}
+	bst_audit_writer_note(ctx->platform->slug);
 	return 0;
 }

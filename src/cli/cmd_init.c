@@ -1,13 +1,17 @@
 /* bastide init: create a data directory. */
+#include "audit/trail.h"
 #include "cli/common.h"
 #include "core/crypto.h"
 
+#include <sodium.h>
 #include <stdio.h>
 
 static const char usage[] =
 	"Usage: bastide init --data DIR\n"
 	"Creates DIR with a new master key (mode 0600), the control database and the\n"
-	"key store. Running it again is harmless: an existing key is never replaced.\n";
+	"key store, and the Ed25519 key that signs the audit checkpoints (audit.key,\n"
+	"mode 0600; its public half in audit.pub). Running it again is harmless: an\n"
+	"existing key is never replaced.\n";
 
 int bst_cmd_init(int argc, char **argv)
 {
@@ -37,5 +41,13 @@ int bst_cmd_init(int argc, char **argv)
 	printf(created ? "Initialised %s (new master key).\n"
 		       : "%s is already initialised; the master key was kept.\n",
 	       c.data);
+	struct bst_audit_key key;
+	if (bst_audit_key_ensure(c.data, &key, &created, err, sizeof err) != 0) {
+		bst_cli_error("%s", err);
+		return BST_EXIT_FAIL;
+	}
+	sodium_memzero(&key, sizeof key);
+	if (created)
+		printf("New audit checkpoint key %s/audit.key (public key in audit.pub).\n", c.data);
 	return BST_EXIT_OK;
 }

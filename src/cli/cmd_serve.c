@@ -1,5 +1,6 @@
 /* bastide serve: the HTTP(S) server and the background jobs, until
  * SIGINT or SIGTERM. */
+#include "audit/writer.h"
 #include "cli/common.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -16,6 +17,7 @@ static const char usage[] =
 	"Usage: bastide serve --data DIR [--config FILE] [--listen ADDR:PORT]\n"
 	"Runs the server and the job scheduler in the foreground. SIGINT or SIGTERM\n"
 	"stop accepting connections, finish the requests in flight, flush the queues\n"
+	"(the access traces included, then a signed checkpoint of each trail)\n"
 	"and exit with status 0.\n";
 
 /* What the scheduled jobs work on. */
@@ -87,9 +89,16 @@ int bst_cmd_serve(int argc, char **argv)
 
 	struct bst_server srv = {.install = c.install, .config = &c.cfg};
 	char err[600];
+	/* the access trail's writer first: the first request is traced */
+	if (bst_audit_writer_start(c.install->dir, err, sizeof err) != 0) {
+		bst_cli_error("%s", err);
+		bst_cli_close(&c);
+		return BST_EXIT_FAIL;
+	}
 	if (bst_server_start(&srv, err, sizeof err) != 0) {
 		bst_cli_error("%s", err);
 		bst_server_stop(&srv);
+		bst_audit_writer_stop();
 		bst_cli_close(&c);
 		return BST_EXIT_FAIL;
 	}
@@ -106,6 +115,8 @@ int bst_cmd_serve(int argc, char **argv)
 	/* the jobs use the server's platform registry: they stop first */
 	bst_scheduler_stop(scheduler);
 	bst_server_stop(&srv);
+	/* every request answered is queued by now: drain, checkpoint, stop */
+	bst_audit_writer_stop();
 	bst_mailer_stop(mailer);
 	bst_cli_close(&c);
 	curl_global_cleanup();

@@ -52,5 +52,6 @@ int bst_cmd_platform(int argc, char **argv);
 int bst_cmd_user(int argc, char **argv);
 int bst_cmd_token(int argc, char **argv);
 int bst_cmd_demo(int argc, char **argv);
+int bst_cmd_audit(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ void bst_config_defaults(struct bst_config *c)
 	c->max_header = 32 * 1024;
 	c->login_rate_per_min = 30;
 	snprintf(c->public_scheme, sizeof c->public_scheme, "http");
+	c->audit_retention_days = BST_AUDIT_RETENTION_DEFAULT_DAYS;
 }
 
 struct load_state {
@@ -131,7 +132,14 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		rc = line_text(value) ? COPY(c->meetings_provider, value) : -1;
 	else if (IS("meetings", "region"))
 		rc = line_text(value) ? COPY(c->meetings_region, value) : -1;
-	else {
+	else if (IS("audit", "log_static")) {
+		rc = strcmp(value, "true") == 0 || strcmp(value, "false") == 0 ? 0 : -1;
+		c->audit_log_static = strcmp(value, "true") == 0;
+	} else if (IS("audit", "retention_days")) {
+		rc = set_uint(value, &c->audit_retention_days);
+		if (rc == 0 && c->audit_retention_days < BST_AUDIT_RETENTION_MIN_DAYS)
+			rc = -1;
+	} else {
 		/* inih goes on after an error but reports the first line: keep
 		 * the first reason too */
 		if (!st->err[0])

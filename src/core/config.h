@@ -36,7 +36,17 @@ struct bst_config {
 	char meetings_url[512];     /* "https://meet.example.org", no trailing /; "" = none */
 	char meetings_provider[128];
 	char meetings_region[128];  /* "EU (France)" */
+	/* [audit]: the access trail */
+	bool audit_log_static;      /* trace requests for /static/ assets too */
+	unsigned audit_retention_days; /* >= BST_AUDIT_RETENTION_MIN_DAYS */
 };
+
+/* The rolling year of traces the design promises, and the floor below
+ * which an installation may not go: six months (183 days), the shortest
+ * retention of connection logs the CNIL recommends (délibération
+ * 2021-122, logging). */
+#define BST_AUDIT_RETENTION_DEFAULT_DAYS 365
+#define BST_AUDIT_RETENTION_MIN_DAYS 183
 
 void bst_config_defaults(struct bst_config *c);
 /* Returns 0, or -1 with a sentence in err. */

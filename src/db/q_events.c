@@ -1,30 +1,12 @@
-/* Audit-database queries: the security events of a platform. Events are
- * only ever appended and listed, newest first, by id (which follows the
+/* Audit-database queries: the security events of a platform, read through
+ * the events view of migrations/audit/0002 (they are written into the
+ * chained trail, q_audit.c). Events are listed, newest first, by id (which follows the
  * order of insertion even when two events share a millisecond). The text
  * of a row is lent to the callback, not copied: details can be long. */
 #include "db/q_internal.h"
 #include "db/queries.h"
 
 #include <string.h>
-
-/* actor_id 0 (anonymous or operator) is stored as NULL; missing texts as
- * "" (details as the empty JSON object). */
-enum bst_qs bst_q_event_insert(bst_db *db, int64_t at_ms, int64_t actor_id,
-			       const char *actor, const char *client_addr, const char *event,
-			       const char *target, const char *details)
-{
-	return bst_db_exec(db,
-			   "INSERT INTO events (at_ms, actor_id, actor, client_addr, event, target,"
-			   " details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			   (struct bst_qp[]){BST_QP_INT(at_ms),
-					     actor_id ? BST_QP_INT(actor_id) : BST_QP_NULL,
-					     BST_QP_TEXT(actor ? actor : ""),
-					     BST_QP_TEXT(client_addr ? client_addr : ""),
-					     BST_QP_TEXT(event ? event : ""),
-					     BST_QP_TEXT(target ? target : ""),
-					     BST_QP_TEXT(details ? details : "{}"), BST_QP_END},
-			   NULL, NULL);
-}
 
 struct each_event {
 	void (*fn)(void *, const struct bst_event_row *);

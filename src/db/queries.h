@@ -192,9 +192,6 @@ struct bst_event_row {
 	int64_t actor_id;
 	const char *actor, *client_addr, *event, *target, *details; /* during callback */
 };
-enum bst_qs bst_q_event_insert(bst_db *db, int64_t at_ms, int64_t actor_id,
-			       const char *actor, const char *client_addr, const char *event,
-			       const char *target, const char *details);
 /* Newest first, id < before (0: from the newest), at most limit. */
 enum bst_qs bst_q_event_list(bst_db *db, const char *event_prefix, int64_t before,
 			     int limit, void (*fn)(void *cls, const struct bst_event_row *e),

@@ -3,11 +3,14 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "audit/access.h"
+#include "audit/writer.h"
 #include "auth/csrf.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "auth/token.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "social/apps.h"
@@ -358,4 +361,35 @@ void bst_pipeline_run(struct bst_req *r)
 		bst_log_error("handler for %s %s did not answer", r->method, r->path);
 		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
 	}
+}
+
+void bst_pipeline_trace(struct bst_req *r, bool completed)
+{
+	const struct bst_ctx *c = &r->ctx;
+	if (!c->platform || !r->status)
+		return; /* not a platform's (421), or never answered */
+	if (r->route && (r->route->flags & BST_R_STATIC) && !r->srv->config->audit_log_static)
+		return;
+	char path[BST_AUDIT_PATH_MAX + 1], ua[BST_AUDIT_UA_MAX + 1], method[16];
+	char session_ref[BST_AUDIT_SESSION_REF_HEX + 1];
+	bst_audit_scrub_uri(r->raw_uri, path, sizeof path);
+	bst_audit_clean(c->user_agent, BST_AUDIT_UA_MAX, ua, sizeof ua);
+	bst_audit_clean(r->method, sizeof method - 1, method, sizeof method);
+	bst_audit_session_ref(c->platform->key, r->session_token_hash, session_ref);
+	int64_t now = bst_now_ms();
+	struct bst_trail_entry e = {
+		.at_ms = r->started_ms,
+		.kind = BST_TRAIL_ACCESS,
+		.user_id = c->actor == BST_ACTOR_USER ? c->user.id : 0,
+		.session_ref = session_ref,
+		.client_addr = c->client_addr,
+		.method = method,
+		.path = path,
+		.status = r->status,
+		/* an interrupted transfer: how much left is unknown */
+		.bytes = completed ? (int64_t)r->reply_bytes : -1,
+		.duration_ms = now > r->started_ms ? now - r->started_ms : 0,
+		.user_agent = ua,
+	};
+	bst_audit_enqueue(c->platform->slug, &e);
 }

@@ -85,7 +85,7 @@ static void add_security_headers(struct bst_req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Strict-Transport-Security", HSTS);
 }
 
-static void queue(struct bst_req *r, int status, struct MHD_Response *resp,
+static void queue(struct bst_req *r, int status, struct MHD_Response *resp, uint64_t size,
 		  const char *content_type, bool cacheable)
 {
 	if (!resp) {
@@ -106,6 +106,7 @@ static void queue(struct bst_req *r, int status, struct MHD_Response *resp,
 		bst_log_warn("http: cannot queue the response to %s %s", r->method, r->path);
 	MHD_destroy_response(resp);
 	r->status = status;
+	r->reply_bytes = strcmp(r->method ? r->method : "", "HEAD") == 0 ? 0 : size;
 }
 
 void bst_reply_html(struct bst_req *r, int status, bst_buf *body)
@@ -121,7 +122,7 @@ void bst_reply_html(struct bst_req *r, int status, bst_buf *body)
 		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (!resp)
 		free(data);
-	queue(r, status, resp, "text/html; charset=utf-8", false);
+	queue(r, status, resp, len, "text/html; charset=utf-8", false);
 }
 
 void bst_reply_json(struct bst_req *r, int status, json_t *body)
@@ -132,11 +133,12 @@ void bst_reply_json(struct bst_req *r, int status, json_t *body)
 		bst_reply_text(r, 500, "application/json", "{\"error\":{\"code\":\"internal\"}}", 29);
 		return;
 	}
+	size_t len = strlen(text);
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+		MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (!resp)
 		free(text);
-	queue(r, status, resp, "application/json", false);
+	queue(r, status, resp, len, "application/json", false);
 }
 
 void bst_reply_text(struct bst_req *r, int status, const char *content_type, const void *data,
@@ -144,7 +146,7 @@ void bst_reply_text(struct bst_req *r, int status, const char *content_type, con
 {
 	struct MHD_Response *resp =
 		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-	queue(r, status, resp, content_type, false);
+	queue(r, status, resp, len, content_type, false);
 }
 
 void bst_reply_static(struct bst_req *r, int status, const char *content_type,
@@ -158,7 +160,7 @@ void bst_reply_static(struct bst_req *r, int status, const char *content_type,
 					immutable ? "public, max-age=31536000, immutable"
 						  : "public, max-age=300");
 	}
-	queue(r, status, resp, content_type, true);
+	queue(r, status, resp, status == 304 ? 0 : len, content_type, true);
 }
 
 /* libmicrohttpd's reader protocol, with our names (request.h) */
@@ -174,7 +176,7 @@ void bst_reply_stream(struct bst_req *r, int status, const char *content_type, u
 		MHD_create_response_from_callback(size, STREAM_BLOCK, read, cls, free_cls);
 	if (!resp && free_cls)
 		free_cls(cls);
-	queue(r, status, resp, content_type, false);
+	queue(r, status, resp, size, content_type, false);
 }
 
 void bst_reply_redirect(struct bst_req *r, const char *location)
@@ -182,7 +184,7 @@ void bst_reply_redirect(struct bst_req *r, const char *location)
 	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (resp)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
-	queue(r, 303, resp, NULL, false);
+	queue(r, 303, resp, 0, NULL, false);
 }
 
 const char *bst_safe_next(const char *next)

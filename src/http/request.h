@@ -48,6 +48,7 @@ struct bst_req {
 	} headers[BST_MAX_EXTRA_HEADERS];
 	int n_headers;
 	int status;            /* set when answered */
+	uint64_t reply_bytes;  /* body bytes of that answer (0 for HEAD) */
 	bool prepared;         /* bst_pipeline_prepare done */
 	bool handled;          /* the route's handler ran (it owns what it made) */
 	void *stream_state;    /* BST_R_STREAM: the route's own */

@@ -53,6 +53,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct bst_req *r = *req_cls;
 	if (!r)
 		return;
+	bst_pipeline_trace(r, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (r->upload)
 		bst_upload_abort(r); /* frees the parser; undoes an unfinished upload */
 	if (r->json)

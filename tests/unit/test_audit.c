@@ -1,0 +1,185 @@
+/* Unit tests for the trail of src/audit/: the canonical encoding, the hash
+ * chain through bst_trail_append, checkpoints and verification, and what an
+ * access entry keeps of a request (scrubbing, cleaning, session reference). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/access.h"
+#include "audit/audit.h"
+#include "audit/trail.h"
+#include "audit/verify.h"
+#include "core/crypto.h"
+#include "fixture.h"
+
+#define NOW 1700000000000LL
+
+static int setup(void **state)
+{
+	static struct bst_test_platform t;
+	if (bst_crypto_init() != 0 || bst_test_platform_open(&t, "audit", NOW) != 0)
+		return -1;
+	*state = &t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return bst_test_platform_close(*state);
+}
+
+static void test_encoding_frames_every_field_big_endian(void **state)
+{
+	struct bst_trail_entry e = {.seq = 258, .at_ms = 1, .actor = "ab"};
+	bst_buf b;
+	bst_buf_init(&b);
+	assert_int_equal(bst_trail_encode(&e, &b), 0);
+	/* magic, 4 integers, 5 texts, 3 integers, 4 texts; 2 bytes of text */
+	assert_int_equal(b.len, 16 + 4 * 8 + 9 * 4 + 3 * 8 + 2);
+	assert_memory_equal(b.data, BST_TRAIL_MAGIC, 16);
+	assert_memory_equal(b.data + 16, "\0\0\0\0\0\0\x01\x02", 8); /* seq */
+	assert_memory_equal(b.data + 48, "\0\0\0\x02" "ab", 6);     /* actor */
+	bst_buf_free(&b);
+}
+
+static void test_encoding_tells_field_boundaries_apart(void **state)
+{
+	struct bst_trail_entry a = {.actor = "ab", .session_ref = ""};
+	struct bst_trail_entry c = {.actor = "a", .session_ref = "b"};
+	uint8_t zero[BST_TRAIL_HASH_BYTES] = {0}, ha[BST_TRAIL_HASH_BYTES],
+		hc[BST_TRAIL_HASH_BYTES];
+	bst_buf s;
+	bst_buf_init(&s);
+	assert_int_equal(bst_trail_hash(zero, &a, &s, ha, NULL), 0);
+	assert_int_equal(bst_trail_hash(zero, &c, &s, hc, NULL), 0);
+	assert_memory_not_equal(ha, hc, sizeof ha);
+	bst_buf_free(&s);
+}
+
+static void test_hash_is_blake2b_of_previous_and_encoding(void **state)
+{
+	struct bst_trail_entry e = {.seq = 1, .at_ms = NOW, .path = "/"};
+	uint8_t prev[BST_TRAIL_HASH_BYTES], got[BST_TRAIL_HASH_BYTES], want[BST_TRAIL_HASH_BYTES];
+	memset(prev, 7, sizeof prev);
+	bst_buf s, enc;
+	bst_buf_init(&s);
+	bst_buf_init(&enc);
+	char hex[BST_TRAIL_HASH_HEX];
+	assert_int_equal(bst_trail_hash(prev, &e, &s, got, hex), 0);
+	bst_trail_encode(&e, &enc);
+	uint8_t *msg = malloc(sizeof prev + enc.len);
+	memcpy(msg, prev, sizeof prev);
+	memcpy(msg + sizeof prev, enc.data, enc.len);
+	crypto_generichash(want, sizeof want, msg, sizeof prev + enc.len, NULL, 0);
+	free(msg);
+	assert_memory_equal(got, want, sizeof got);
+	uint8_t back[BST_TRAIL_HASH_BYTES];
+	assert_int_equal(bst_trail_hash_parse(hex, back), 0);
+	assert_memory_equal(back, got, sizeof got);
+	assert_int_equal(bst_trail_hash_parse("zz", back), -1);
+	bst_buf_free(&s);
+	bst_buf_free(&enc);
+}
+
+static void append_access(bst_db *db, const char *path)
+{
+	struct bst_trail_entry e = {.at_ms = NOW, .kind = BST_TRAIL_ACCESS, .method = "GET",
+				    .path = path, .status = 200, .client_addr = "192.0.2.1"};
+	struct bst_trail_entry *ep = &e;
+	assert_int_equal(bst_trail_append(db, &ep, 1), 0);
+}
+
+static void test_chain_verifies_and_names_a_rewritten_hash(void **state)
+{
+	struct bst_test_platform *t = *state;
+	bst_db *db = t->p->audit;
+	struct bst_ctx ctx = t->base;
+	assert_int_equal(bst_audit_record(&ctx, "test.event", "x", NULL), 0);
+	append_access(db, "/a");
+	struct bst_trail_entry e2 = {.at_ms = NOW, .path = "/b"}, e3 = {.at_ms = NOW, .path = "/c"};
+	struct bst_trail_entry *batch[] = {&e2, &e3};
+	assert_int_equal(bst_trail_append(db, batch, 2), 0);
+	assert_int_equal(e2.seq + 1, e3.seq);
+
+	struct bst_audit_key k;
+	int created;
+	char err[256];
+	assert_int_equal(bst_audit_key_ensure(t->dir, &k, &created, err, sizeof err), 0);
+	assert_int_equal(created, 1);
+	assert_int_equal(bst_checkpoint_write(db, "acme", &k, "shutdown", NOW), 0);
+	uint8_t pk[BST_AUDIT_PK_BYTES];
+	assert_int_equal(bst_audit_key_public(t->dir, pk, err, sizeof err), 0);
+	assert_memory_equal(pk, k.pk, sizeof pk);
+
+	struct bst_audit_verdict v;
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_true(v.ok);
+	assert_int_equal(v.entries, e3.seq);
+	assert_int_equal(v.checkpoints, 1);
+	/* the same checkpoint does not vouch for another platform */
+	assert_int_equal(bst_audit_verify(db, "other", pk, 0, &v), 0);
+	assert_false(v.ok);
+
+	assert_int_equal(bst_q_trail_set_hash(db, e2.seq, "00"), BST_QS_ONE_RESULT);
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_false(v.ok);
+	assert_int_equal(v.broken_seq, e2.seq);
+	sodium_memzero(&k, sizeof k);
+}
+
+static void test_scrub_redacts_link_tokens_and_secret_arguments(void **state)
+{
+	char out[BST_AUDIT_PATH_MAX + 1];
+	bst_audit_scrub_uri("/reset/abc/x?next=/y&TOKEN=1&pass%77ord=2&flag&monkey=3", out,
+			    sizeof out);
+	assert_string_equal(out, "/reset/[redacted]/x?next=/y&TOKEN=[redacted]&pass%77ord=[redacted]"
+				 "&flag&monkey=[redacted]");
+	bst_audit_scrub_uri("/groups/12?page=2", out, sizeof out);
+	assert_string_equal(out, "/groups/12?page=2");
+	bst_audit_scrub_uri("/reset/", out, sizeof out);
+	assert_string_equal(out, "/reset/");
+}
+
+static void test_clean_neutralises_controls_and_cuts_at_a_character(void **state)
+{
+	char out[16];
+	bst_audit_clean("a\nb\x7f\xff\xc3\xa9", 15, out, sizeof out);
+	assert_string_equal(out, "a?b??\xc3\xa9");
+	bst_audit_clean("abcd\xc3\xa9", 5, out, sizeof out); /* é would pass 5 bytes */
+	assert_string_equal(out, "abcd");
+	bst_audit_clean(NULL, 5, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
+static void test_session_ref_is_keyed_short_and_empty_without_session(void **state)
+{
+	uint8_t k1[32] = {1}, k2[32] = {2};
+	char a[BST_AUDIT_SESSION_REF_HEX + 1], b[BST_AUDIT_SESSION_REF_HEX + 1];
+	bst_audit_session_ref(k1, "deadbeef", a);
+	bst_audit_session_ref(k2, "deadbeef", b);
+	assert_int_equal(strlen(a), 16);
+	assert_string_not_equal(a, b);
+	bst_audit_session_ref(k1, "", a);
+	assert_string_equal(a, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encoding_frames_every_field_big_endian),
+		cmocka_unit_test(test_encoding_tells_field_boundaries_apart),
+		cmocka_unit_test(test_hash_is_blake2b_of_previous_and_encoding),
+		cmocka_unit_test_setup_teardown(test_chain_verifies_and_names_a_rewritten_hash,
+						setup, teardown),
+		cmocka_unit_test(test_scrub_redacts_link_tokens_and_secret_arguments),
+		cmocka_unit_test(test_clean_neutralises_controls_and_cuts_at_a_character),
+		cmocka_unit_test(test_session_ref_is_keyed_short_and_empty_without_session),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
