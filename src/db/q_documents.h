@@ -177,4 +177,25 @@ enum bst_qs bst_q_documents_recent(bst_db *db, const char *owner, int64_t owner_
 					      const char *group_name),
 				   void *cls);
 
+/* ---- purge: q_doc_purge.c ---- */
+
+/* Documents deleted before `before`, oldest deletion first, at most
+ * limit. */
+enum bst_qs bst_q_documents_purgeable(bst_db *db, int64_t before, int limit,
+				      void (*fn)(void *cls, int64_t id), void *cls);
+/* Folders deleted before `before` that nothing refers to any more (no
+ * folder inside, no document, deleted or not), at most limit. */
+enum bst_qs bst_q_folders_purgeable(bst_db *db, int64_t before, int limit,
+				    void (*fn)(void *cls, int64_t id), void *cls);
+/* Removes a deleted document with its versions and attachment links (1
+ * row changed), or nothing when it is live again (0). */
+enum bst_qs bst_q_document_purge(bst_db *db, int64_t id);
+/* Removes a deleted folder nothing refers to (1), or nothing (0). */
+enum bst_qs bst_q_folder_purge(bst_db *db, int64_t id);
+/* ONE_RESULT when a version or an avatar uses the blob, NO_RESULTS when
+ * none does. */
+enum bst_qs bst_q_blob_referenced(bst_db *db, int64_t blob_id);
+/* ONE_RESULT when the blobs table has a row of that file name. */
+enum bst_qs bst_q_blob_known(bst_db *db, const char *name);
+
 #endif

@@ -12,6 +12,7 @@
 #include "db/q_documents.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -708,24 +709,93 @@ void bst_blob_reader_free(struct bst_blob_reader *r)
 
 /* ---- removal ---- */
 
+int bst_blob_remove_file(struct bst_ctx *ctx, const char *name)
+{
+	if (!name_ok(name))
+		return -1;
+	char dir[640], path[640 + BST_Q_BLOB_NAME_LEN + 2];
+	if (blobs_dir(ctx, dir, sizeof dir) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		bst_log_error("platform %s: cannot remove %s: %s", ctx->platform->slug, path,
+			      strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int bst_blob_delete(struct bst_ctx *ctx, int64_t blob_id)
 {
 	struct bst_blob_row row;
 	enum bst_qs qs = bst_q_blob_get(ctx->platform->main, blob_id, &row);
 	if (qs == BST_QS_NO_RESULTS)
 		return 0;
-	if (qs != BST_QS_ONE_RESULT || !name_ok(row.name))
+	if (qs != BST_QS_ONE_RESULT || bst_blob_remove_file(ctx, row.name) != 0)
 		return -1;
-	char dir[640], path[640 + BST_Q_BLOB_NAME_LEN + 2];
-	if (blobs_dir(ctx, dir, sizeof dir) != 0)
-		return -1;
-	snprintf(path, sizeof path, "%s/%s", dir, row.name);
-	if (unlink(path) != 0 && errno != ENOENT) {
-		bst_log_error("platform %s: cannot remove %s: %s", ctx->platform->slug, path,
-			      strerror(errno));
-		return -1;
-	}
 	if (bst_q_blob_delete(ctx->platform->main, blob_id) < 0)
 		return -1;
 	return 0;
+}
+
+/* Is entry a file this store wrote: a blob's name, or one with ".part"
+ * (a temporary file)? *part says which. */
+static bool store_file(const char *entry, bool *part)
+{
+	size_t n = strlen(entry);
+	char name[BST_BLOB_NAME_LEN + 1];
+	*part = n == BST_BLOB_NAME_LEN + 5 && strcmp(entry + BST_BLOB_NAME_LEN, ".part") == 0;
+	if (n != BST_BLOB_NAME_LEN && !*part)
+		return false;
+	memcpy(name, entry, BST_BLOB_NAME_LEN);
+	name[BST_BLOB_NAME_LEN] = '\0';
+	return name_ok(name);
+}
+
+int bst_blob_sweep_orphans(struct bst_ctx *ctx, int64_t before)
+{
+	const char *slug = ctx->platform->slug;
+	char dir[640];
+	if (blobs_dir(ctx, dir, sizeof dir) != 0)
+		return -1;
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0; /* nothing stored yet */
+		bst_log_error("platform %s: cannot read %s: %s", slug, dir, strerror(errno));
+		return -1;
+	}
+	int removed = 0, rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		bool part;
+		struct stat st;
+		if (!store_file(e->d_name, &part) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue; /* not ours: left alone */
+		int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+		if (mtime >= before)
+			continue; /* maybe a row about to be written */
+		if (!part) {
+			enum bst_qs qs = bst_q_blob_known(ctx->platform->main, e->d_name);
+			if (qs != BST_QS_NO_RESULTS) {
+				if (qs < 0)
+					rc = -1;
+				continue;
+			}
+		}
+		if (unlinkat(dirfd(d), e->d_name, 0) != 0) {
+			bst_log_error("platform %s: cannot remove %s/%s: %s", slug, dir, e->d_name,
+				      strerror(errno));
+			rc = -1;
+			continue;
+		}
+		bst_log_warn("platform %s: removed %s/%s, a file of the blob store with no row "
+			     "(an upload cut by a crash)",
+			     slug, dir, e->d_name);
+		removed++;
+	}
+	closedir(d);
+	return rc < 0 ? -1 : removed;
 }

@@ -96,5 +96,13 @@ void bst_blob_reader_free(struct bst_blob_reader *r);
  * committed; later, the purge of old deleted documents). The caller makes
  * sure nothing refers to it. Returns 0, or -1 (logged). */
 int bst_blob_delete(struct bst_ctx *ctx, int64_t blob_id);
+/* Removes the file of a blob whose row is already gone (the purge, after
+ * its transaction committed). A missing file is no error. Returns 0, or
+ * -1 (logged). */
+int bst_blob_remove_file(struct bst_ctx *ctx, const char *name);
+/* Removes the files of ctx's blob store that have no row and were last
+ * written before `before` (ms): a crash between a file and its row, an
+ * upload cut by a crash. Returns how many went, or -1 (logged). */
+int bst_blob_sweep_orphans(struct bst_ctx *ctx, int64_t before);
 
 #endif
