@@ -36,7 +36,14 @@ struct bst_config {
 	char meetings_url[512];     /* "https://meet.example.org", no trailing /; "" = none */
 	char meetings_provider[128];
 	char meetings_region[128];  /* "EU (France)" */
+	/* [documents] max_file_mb: the largest file one upload may carry, in
+	 * MB (10^6 bytes), 1 to BST_CONFIG_FILE_MB_MAX; 0 = the default of the
+	 * documents service (100 MB) */
+	unsigned doc_max_file_mb;
 };
+/* A file travels in one upload body, which is at most 2 GiB
+ * (BST_UPLOAD_BODY_MAX): 2000 MB leaves room for the form around it. */
+#define BST_CONFIG_FILE_MB_MAX 2000
 
 void bst_config_defaults(struct bst_config *c);
 /* Returns 0, or -1 with a sentence in err. */

@@ -158,6 +158,9 @@ enum bst_qs bst_q_document_delete(bst_db *db, int64_t id, int64_t by, int64_t no
 /* Makes a deleted document live again in folder_id; NO_RESULTS when a
  * live document of that folder took its name meanwhile. */
 enum bst_qs bst_q_document_restore(bst_db *db, int64_t id, int64_t folder_id, int64_t now);
+/* The platform's quota in bytes (settings.doc_quota_bytes), or -1. */
+int64_t bst_q_doc_quota_get(bst_db *db);
+enum bst_qs bst_q_doc_quota_set(bst_db *db, int64_t bytes, int64_t now);
 /* Bytes held by every version of every live document of the platform
  * (the quota's measure), or -1. */
 int64_t bst_q_documents_bytes(bst_db *db);

@@ -31,11 +31,16 @@
 /* Longest name, in bytes: NAME_MAX of common file systems, so that any
  * document can be saved under its name. */
 #define BST_DOC_NAME_MAX 255
-/* Largest file accepted, per upload (issue 3's default: 100 MB). */
+/* Largest file accepted, per upload, unless the operator's configuration
+ * says otherwise ([documents] max_file_mb; issue 3's default: 100 MB). */
 #define BST_DOC_FILE_MAX (100LL * 1000 * 1000)
 /* Bytes a platform may hold in documents (every version of every live
- * document), unless the operator decides otherwise (a setting to come). */
-#define BST_DOC_QUOTA_DEFAULT (10LL * 1024 * 1024 * 1024)
+ * document) until the operator sets its quota (bastide platform
+ * set-quota): 10 GB, the default of settings.doc_quota_bytes. */
+#define BST_DOC_QUOTA_DEFAULT (10LL * 1000 * 1000 * 1000)
+/* Largest quota the operator may set: 1 PB, far above any one disk, only
+ * so that sums of sizes stay far from overflowing. */
+#define BST_DOC_QUOTA_MAX (1000LL * 1000 * 1000 * 1000 * 1000)
 /* How long a deleted document or folder can be restored (issue 3). */
 #define BST_DOC_RESTORE_MS (30LL * 24 * 3600 * 1000)
 /* A deleted document or folder is purged once this much later than its
@@ -65,6 +70,7 @@ enum bst_doc_status {
 	BST_DOC_NO_FILE,
 	BST_DOC_TOO_LARGE,
 	BST_DOC_QUOTA,
+	BST_DOC_INVALID_QUOTA,    /* a quota out of bounds (operator) */
 	BST_DOC_NOT_DELETED,
 	BST_DOC_RESTORE_EXPIRED,
 	BST_DOC_UNREADABLE,       /* the stored file fails to decrypt */
@@ -200,7 +206,7 @@ enum bst_doc_status bst_doc_upload_begin(struct bst_ctx *ctx, const char *owner,
 					 int64_t owner_id, int64_t folder_id,
 					 int64_t document_id, const char *name,
 					 struct bst_doc_upload **out);
-/* The next bytes of the file. TOO_LARGE beyond BST_DOC_FILE_MAX, QUOTA
+/* The next bytes of the file. TOO_LARGE beyond bst_doc_file_max, QUOTA
  * beyond the platform's quota, ERROR when the disk fails: the upload can
  * then only be aborted. */
 enum bst_doc_status bst_doc_upload_data(struct bst_doc_upload *u, const void *data,
@@ -213,6 +219,20 @@ enum bst_doc_status bst_doc_upload_commit(struct bst_doc_upload *u, int64_t *doc
 					  int64_t *number);
 /* Removes everything the upload wrote and frees it. NULL does nothing. */
 void bst_doc_upload_abort(struct bst_doc_upload *u);
+
+/* ---- limits ---- */
+
+/* The largest file one upload may carry, in bytes: the configuration's
+ * [documents] max_file_mb, else BST_DOC_FILE_MAX. */
+int64_t bst_doc_file_max(const struct bst_ctx *ctx);
+/* The platform's quota and the bytes its live documents hold, for its
+ * administrators (and the operator): FORBIDDEN for anyone else. */
+enum bst_doc_status bst_doc_quota(struct bst_ctx *ctx, int64_t *quota, int64_t *used);
+/* Sets the platform's quota (1 byte to BST_DOC_QUOTA_MAX): the operator's
+ * decision only (FORBIDDEN otherwise), audited as settings.change with
+ * doc_quota_bytes {from, to}. Documents already stored stay; uploads
+ * beyond the new quota are refused. */
+enum bst_doc_status bst_doc_quota_set(struct bst_ctx *ctx, int64_t bytes);
 
 /* ---- purge: doc_purge.c ---- */
 

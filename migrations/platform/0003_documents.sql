@@ -1,3 +1,11 @@
+-- The document base, second part: the storage quota of the platform, set
+-- by the operator (bastide platform set-quota), and the indexes of the
+-- purge.
+
+-- Bytes the platform may hold in documents (every version of every live
+-- document): BST_DOC_QUOTA_DEFAULT, 10 GB.
+ALTER TABLE settings ADD COLUMN doc_quota_bytes INTEGER NOT NULL DEFAULT 10000000000;
+
 -- The purge of the document base (src/social/doc_purge.c): documents and
 -- folders deleted longer ago than the restore window are found by their
 -- deletion time, and what still refers to a folder or a blob is found
