@@ -1,11 +1,14 @@
-/* bastide platform: create, list, show, suspend, resume. */
+/* bastide platform: create, list, show, suspend, resume, set-quota. */
 #include "cli/common.h"
 #include "auth/account.h"
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "db/queries.h"
+#include "social/documents.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -15,9 +18,12 @@ static const char usage[] =
 	"       bastide platform show SLUG\n"
 	"       bastide platform suspend SLUG\n"
 	"       bastide platform resume SLUG\n"
+	"       bastide platform set-quota SLUG --gb N\n"
 	"Options common to all: --data DIR (or BASTIDE_DATA), --config FILE.\n"
 	"create prints a one-time activation link for the first administrator.\n"
-	"A suspended platform answers 503 with a maintenance page; nothing else is affected.\n";
+	"A suspended platform answers 503 with a maintenance page; nothing else is affected.\n"
+	"set-quota sets how much the platform's documents may hold, in GB (10^9 bytes;\n"
+	"decimals allowed, e.g. 0.5); the default is 10.\n";
 
 static void print_host(void *cls, const char *host, int64_t id)
 {
@@ -100,6 +106,44 @@ static int show(struct bst_cli *c, const char *slug)
 	       bst_db_schema_version(c->platform->main));
 	int64_t admins = bst_q_user_count_active_admins(c->platform->main);
 	printf("%lld active administrator(s)\n", (long long)admins);
+	int64_t quota = 0, used = 0;
+	if (bst_doc_quota(&c->ctx, &quota, &used) == BST_DOC_OK)
+		printf("documents:          %.3f GB used of %.3f GB\n", (double)used / 1e9,
+		       (double)quota / 1e9);
+	return BST_EXIT_OK;
+}
+
+/* --gb N: a positive decimal number of GB (10^9 bytes); bytes or -1. */
+static int64_t gb_bytes(const char *arg)
+{
+	char *end;
+	double gb = arg ? strtod(arg, &end) : 0;
+	if (!arg || end == arg || *end || !isfinite(gb) || gb <= 0 ||
+	    gb > (double)BST_DOC_QUOTA_MAX / 1e9)
+		return -1;
+	int64_t bytes = (int64_t)(gb * 1e9 + 0.5);
+	return bytes < 1 ? -1 : bytes;
+}
+
+static int set_quota(struct bst_cli *c, const char *slug, const char *gb)
+{
+	int64_t bytes = gb_bytes(gb);
+	if (bytes < 0) {
+		bst_cli_error("set-quota needs --gb N, a number of GB greater than 0 and at most "
+			      "1000000 (decimals allowed)");
+		return BST_EXIT_USAGE;
+	}
+	if (bst_cli_open_platform(c, slug) != 0)
+		return BST_EXIT_FAIL;
+	enum bst_doc_status st = bst_doc_quota_set(&c->ctx, bytes);
+	if (st != BST_DOC_OK) {
+		bst_cli_error("cannot set the quota of platform %s: %s", slug, bst_doc_text(st));
+		return BST_EXIT_FAIL;
+	}
+	int64_t quota = 0, used = 0;
+	bst_doc_quota(&c->ctx, &quota, &used);
+	printf("Platform %s: documents may hold %.3f GB (%lld bytes); they hold %.3f GB.\n", slug,
+	       (double)bytes / 1e9, (long long)bytes, (double)used / 1e9);
 	return BST_EXIT_OK;
 }
 
@@ -123,12 +167,13 @@ int bst_cmd_platform(int argc, char **argv)
 					     {"admin-email", required_argument, NULL, 'e'},
 					     {"admin-name", required_argument, NULL, 'a'},
 					     {"lang", required_argument, NULL, 'L'},
+					     {"gb", required_argument, NULL, 'g'},
 					     {0, 0, 0, 0}};
 	struct bst_cli c;
 	bst_cli_init(&c);
 	const char *hosts[BST_MAX_HOSTS];
 	size_t n_hosts = 0;
-	const char *name = NULL, *email = NULL, *admin_name = NULL, *lang = NULL;
+	const char *name = NULL, *email = NULL, *admin_name = NULL, *lang = NULL, *gb = NULL;
 	int o;
 	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
@@ -143,6 +188,7 @@ int bst_cmd_platform(int argc, char **argv)
 		case 'e': email = optarg; break;
 		case 'a': admin_name = optarg; break;
 		case 'L': lang = optarg; break;
+		case 'g': gb = optarg; break;
 		default:
 			return bst_cli_usage(usage);
 		}
@@ -165,6 +211,8 @@ int bst_cmd_platform(int argc, char **argv)
 		rc = create(&c, slug, hosts, n_hosts, name, email, admin_name, lang);
 	} else if (strcmp(verb, "show") == 0) {
 		rc = show(&c, slug);
+	} else if (strcmp(verb, "set-quota") == 0) {
+		rc = set_quota(&c, slug, gb);
 	} else if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0) {
 		rc = set_status(&c, slug, strcmp(verb, "suspend") == 0);
 	} else {

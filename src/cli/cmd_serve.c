@@ -6,6 +6,7 @@
 #include "http/server.h"
 #include "ops/mail.h"
 #include "ops/scheduler.h"
+#include "social/documents.h"
 #include "social/notifications.h"
 
 #include <curl/curl.h>
@@ -39,14 +40,23 @@ static void job_digest(void *cls, int64_t now)
 	bst_digest_run(j->install, j->registry, j->config, now);
 }
 
+static void job_document_purge(void *cls, int64_t now)
+{
+	struct jobs *j = cls;
+	bst_doc_purge_run(j->install, j->registry, j->config, now);
+}
+
 /* The jobs and their first run after start: the mail safety net soon, the
- * digest after a minute (a server restarting in a loop does not mail). */
+ * digest after a minute (a server restarting in a loop does not mail), the
+ * purge of deleted documents after two. */
 static struct bst_scheduler *start_jobs(struct jobs *j)
 {
 	struct bst_scheduler *s = bst_scheduler_new();
 	if (!s || bst_scheduler_add(s, "notification-mail", 5000, BST_NOTIFY_MAIL_PERIOD_MS,
 				    job_notification_mail, j) != 0 ||
 	    bst_scheduler_add(s, "digest", 60000, BST_DIGEST_RUN_PERIOD_MS, job_digest, j) != 0 ||
+	    bst_scheduler_add(s, "document-purge", 120000, BST_DOC_PURGE_PERIOD_MS,
+			      job_document_purge, j) != 0 ||
 	    bst_scheduler_start(s) != 0) {
 		bst_scheduler_stop(s);
 		return NULL;

@@ -139,6 +139,11 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		rc = set_uint(value, &c->audit_retention_days);
 		if (rc == 0 && c->audit_retention_days < BST_AUDIT_RETENTION_MIN_DAYS)
 			rc = -1;
+	} else if (IS("documents", "max_file_mb")) {
+		rc = set_uint(value, &c->doc_max_file_mb) != 0 || c->doc_max_file_mb < 1 ||
+				     c->doc_max_file_mb > BST_CONFIG_FILE_MB_MAX
+			     ? -1
+			     : 0;
 	} else {
 		/* inih goes on after an error but reports the first line: keep
 		 * the first reason too */

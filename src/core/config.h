@@ -39,7 +39,14 @@ struct bst_config {
 	/* [audit]: the access trail */
 	bool audit_log_static;      /* trace requests for /static/ assets too */
 	unsigned audit_retention_days; /* >= BST_AUDIT_RETENTION_MIN_DAYS */
+	/* [documents] max_file_mb: the largest file one upload may carry, in
+	 * MB (10^6 bytes), 1 to BST_CONFIG_FILE_MB_MAX; 0 = the default of the
+	 * documents service (100 MB) */
+	unsigned doc_max_file_mb;
 };
+/* A file travels in one upload body, which is at most 2 GiB
+ * (BST_UPLOAD_BODY_MAX): 2000 MB leaves room for the form around it. */
+#define BST_CONFIG_FILE_MB_MAX 2000
 
 /* The rolling year of traces the design promises, and the floor below
  * which an installation may not go: six months (183 days), the shortest

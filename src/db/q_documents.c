@@ -256,6 +256,21 @@ enum bst_qs bst_q_document_restore(bst_db *db, int64_t id, int64_t folder_id, in
 			   NULL, NULL);
 }
 
+int64_t bst_q_doc_quota_get(bst_db *db)
+{
+	int64_t bytes = -1;
+	enum bst_qs qs = bst_db_exec(db, "SELECT doc_quota_bytes FROM settings WHERE id = 1",
+				     (struct bst_qp[]){BST_QP_END}, one_int, &bytes);
+	return qs == BST_QS_ONE_RESULT ? bytes : -1;
+}
+
+enum bst_qs bst_q_doc_quota_set(bst_db *db, int64_t bytes, int64_t now)
+{
+	return bst_db_exec(db, "UPDATE settings SET doc_quota_bytes = $1, updated_ms = $2 WHERE id = 1",
+			   (struct bst_qp[]){BST_QP_INT(bytes), BST_QP_INT(now), BST_QP_END},
+			   NULL, NULL);
+}
+
 int64_t bst_q_documents_bytes(bst_db *db)
 {
 	int64_t total = 0;

@@ -158,6 +158,9 @@ enum bst_qs bst_q_document_delete(bst_db *db, int64_t id, int64_t by, int64_t no
 /* Makes a deleted document live again in folder_id; NO_RESULTS when a
  * live document of that folder took its name meanwhile. */
 enum bst_qs bst_q_document_restore(bst_db *db, int64_t id, int64_t folder_id, int64_t now);
+/* The platform's quota in bytes (settings.doc_quota_bytes), or -1. */
+int64_t bst_q_doc_quota_get(bst_db *db);
+enum bst_qs bst_q_doc_quota_set(bst_db *db, int64_t bytes, int64_t now);
 /* Bytes held by every version of every live document of the platform
  * (the quota's measure), or -1. */
 int64_t bst_q_documents_bytes(bst_db *db);
@@ -176,5 +179,26 @@ enum bst_qs bst_q_documents_recent(bst_db *db, const char *owner, int64_t owner_
 				   void (*fn)(void *cls, const struct bst_document_row *d,
 					      const char *group_name),
 				   void *cls);
+
+/* ---- purge: q_doc_purge.c ---- */
+
+/* Documents deleted before `before`, oldest deletion first, at most
+ * limit. */
+enum bst_qs bst_q_documents_purgeable(bst_db *db, int64_t before, int limit,
+				      void (*fn)(void *cls, int64_t id), void *cls);
+/* Folders deleted before `before` that nothing refers to any more (no
+ * folder inside, no document, deleted or not), at most limit. */
+enum bst_qs bst_q_folders_purgeable(bst_db *db, int64_t before, int limit,
+				    void (*fn)(void *cls, int64_t id), void *cls);
+/* Removes a deleted document with its versions and attachment links (1
+ * row changed), or nothing when it is live again (0). */
+enum bst_qs bst_q_document_purge(bst_db *db, int64_t id);
+/* Removes a deleted folder nothing refers to (1), or nothing (0). */
+enum bst_qs bst_q_folder_purge(bst_db *db, int64_t id);
+/* ONE_RESULT when a version or an avatar uses the blob, NO_RESULTS when
+ * none does. */
+enum bst_qs bst_q_blob_referenced(bst_db *db, int64_t blob_id);
+/* ONE_RESULT when the blobs table has a row of that file name. */
+enum bst_qs bst_q_blob_known(bst_db *db, const char *name);
 
 #endif

@@ -37,4 +37,19 @@ static inline void bst_q_text(const bst_row *r, int col, char *out, size_t len)
 	bst_str_copy(out, len, bst_row_text(r, col));
 }
 
+/* For queries that hand each id of their first column to a callback:
+ * struct bst_q_each_id e = {fn, cls}; bst_db_exec(..., bst_q_each_id_row,
+ * &e). */
+struct bst_q_each_id {
+	void (*fn)(void *cls, int64_t id);
+	void *cls;
+};
+
+static inline int bst_q_each_id_row(void *cls, const bst_row *r)
+{
+	struct bst_q_each_id *e = cls;
+	e->fn(e->cls, bst_row_int(r, 0));
+	return 0;
+}
+
 #endif

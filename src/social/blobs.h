@@ -23,7 +23,9 @@
 /* Plaintext bytes per secretstream message: large enough that the 17-byte
  * tag per message costs nothing, small enough to bound the memory of a
  * transfer (one chunk in each direction) (libsodium's documentation
- * suggests chunks of a few KiB to a few MiB). */
+ * suggests chunks of a few KiB to a few MiB). Measured: 64 KiB and 4 MiB
+ * messages encrypt at the same speed, so it stays (it is part of the
+ * on-disk format). */
 #define BST_BLOB_CHUNK (64 * 1024)
 /* 128 random bits per name: names never collide and cannot be guessed. */
 #define BST_BLOB_NAME_BYTES 16
@@ -76,11 +78,12 @@ int bst_blob_reader_open(struct bst_ctx *ctx, int64_t blob_id, struct bst_blob_r
 uint64_t bst_blob_reader_size(const struct bst_blob_reader *r);
 /* Reads up to len plaintext bytes, decrypting the next chunk when needed.
  * Returns the number of bytes read (> 0), 0 at the end (every chunk
- * authenticated, the final one seen, size and BLAKE2b as recorded), or -1
- * when the file is tampered with, truncated, swapped or unreadable: logged
- * loudly, and every later call returns -1 too. A chunk's bytes are only
- * handed out once the whole chunk authenticated, and the last chunk's only
- * once the size and hash of the whole plaintext checked out. */
+ * authenticated, the final one seen, the size as recorded), or -1 when the
+ * file is tampered with, truncated, swapped or unreadable: logged loudly,
+ * and every later call returns -1 too. A chunk's bytes are only handed out
+ * once the whole chunk authenticated, and the last chunk's only once the
+ * size of the whole plaintext checked out. With len >= BST_BLOB_CHUNK a
+ * chunk is decrypted straight into buf (buf is wiped when that fails). */
 long bst_blob_read(struct bst_blob_reader *r, void *buf, size_t len);
 /* Plaintext bytes handed out so far. */
 uint64_t bst_blob_reader_offset(const struct bst_blob_reader *r);
@@ -93,5 +96,13 @@ void bst_blob_reader_free(struct bst_blob_reader *r);
  * committed; later, the purge of old deleted documents). The caller makes
  * sure nothing refers to it. Returns 0, or -1 (logged). */
 int bst_blob_delete(struct bst_ctx *ctx, int64_t blob_id);
+/* Removes the file of a blob whose row is already gone (the purge, after
+ * its transaction committed). A missing file is no error. Returns 0, or
+ * -1 (logged). */
+int bst_blob_remove_file(struct bst_ctx *ctx, const char *name);
+/* Removes the files of ctx's blob store that have no row and were last
+ * written before `before` (ms): a crash between a file and its row, an
+ * upload cut by a crash. Returns how many went, or -1 (logged). */
+int bst_blob_sweep_orphans(struct bst_ctx *ctx, int64_t before);
 
 #endif

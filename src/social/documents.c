@@ -30,7 +30,9 @@ static const struct {
 	[BST_DOC_TOO_DEEP] = {"folder_too_deep", N_("Folders cannot be nested this deep."), 400},
 	[BST_DOC_VERSION_NOT_FOUND] = {"version_not_found", N_("This document has no such version."), 404},
 	[BST_DOC_NO_FILE] = {"file_missing", N_("Choose a file to upload."), 400},
-	[BST_DOC_TOO_LARGE] = {"file_too_large", N_("This file is larger than the limit of 100 MB."), 413},
+	/* pages and API say the limit in MB (bst_document_error) */
+	[BST_DOC_TOO_LARGE] = {"file_too_large", N_("This file is larger than the limit for one file."), 413},
+	[BST_DOC_INVALID_QUOTA] = {"quota_invalid", N_("A quota is a number of bytes from 1 byte to 1 PB."), 400},
 	[BST_DOC_QUOTA] = {"quota_exceeded", N_("The platform's storage quota is used up: this file does not fit. Delete documents or ask an administrator."), 413},
 	[BST_DOC_NOT_DELETED] = {"not_deleted", N_("This is not deleted."), 409},
 	[BST_DOC_RESTORE_EXPIRED] = {"restore_expired", N_("This was deleted more than 30 days ago and can no longer be restored."), 410},
@@ -482,6 +484,41 @@ enum bst_doc_status bst_doc_restore(struct bst_ctx *ctx, int64_t id)
 	return st;
 }
 
+/* ---- limits ---- */
+
+int64_t bst_doc_file_max(const struct bst_ctx *ctx)
+{
+	if (ctx->config && ctx->config->doc_max_file_mb)
+		return (int64_t)ctx->config->doc_max_file_mb * 1000 * 1000;
+	return BST_DOC_FILE_MAX;
+}
+
+enum bst_doc_status bst_doc_quota(struct bst_ctx *ctx, int64_t *quota, int64_t *used)
+{
+	*quota = *used = 0;
+	if (!bst_authz_admin(ctx))
+		return BST_DOC_FORBIDDEN;
+	*quota = bst_q_doc_quota_get(ctx->platform->main);
+	*used = bst_q_documents_bytes(ctx->platform->main);
+	return *quota < 0 || *used < 0 ? BST_DOC_ERROR : BST_DOC_OK;
+}
+
+enum bst_doc_status bst_doc_quota_set(struct bst_ctx *ctx, int64_t bytes)
+{
+	if (ctx->actor != BST_ACTOR_OPERATOR)
+		return BST_DOC_FORBIDDEN; /* the operator sells the storage */
+	if (bytes < 1 || bytes > BST_DOC_QUOTA_MAX)
+		return BST_DOC_INVALID_QUOTA;
+	int64_t before = bst_q_doc_quota_get(ctx->platform->main);
+	if (before < 0 ||
+	    bst_q_doc_quota_set(ctx->platform->main, bytes, ctx->now) != BST_QS_ONE_RESULT)
+		return BST_DOC_ERROR;
+	json_t *d = json_pack("{s{sI sI}}", "doc_quota_bytes", "from", (json_int_t)before, "to",
+			      (json_int_t)bytes);
+	bst_audit_record(ctx, "settings.change", "platform", d);
+	return BST_DOC_OK;
+}
+
 /* ---- uploads ---- */
 
 struct bst_doc_upload {
@@ -492,6 +529,7 @@ struct bst_doc_upload {
 	char name[BST_DOC_NAME_MAX + 1];
 	struct bst_blob_writer *w;
 	int64_t quota_left;  /* at the start; checked again at commit */
+	int64_t file_max;
 	bool broken;         /* a limit was hit or the disk failed */
 	size_t head_len;
 	unsigned char head[BST_MAGIC_PREFIX]; /* the first bytes, for typing */
@@ -545,9 +583,10 @@ enum bst_doc_status bst_doc_upload_begin(struct bst_ctx *ctx, const char *owner,
 		snprintf(doc_name, sizeof doc_name, "%s", name);
 	}
 	int64_t used = bst_q_documents_bytes(ctx->platform->main);
-	if (used < 0)
+	int64_t quota = bst_q_doc_quota_get(ctx->platform->main);
+	if (used < 0 || quota < 0)
 		return BST_DOC_ERROR;
-	if (used >= BST_DOC_QUOTA_DEFAULT)
+	if (used >= quota)
 		return BST_DOC_QUOTA;
 	struct bst_doc_upload *u = calloc(1, sizeof *u);
 	if (!u)
@@ -557,7 +596,8 @@ enum bst_doc_status bst_doc_upload_begin(struct bst_ctx *ctx, const char *owner,
 	u->folder_id = folder_id;
 	u->document_id = document_id > 0 ? document_id : 0;
 	snprintf(u->name, sizeof u->name, "%s", doc_name);
-	u->quota_left = BST_DOC_QUOTA_DEFAULT - used;
+	u->quota_left = quota - used;
+	u->file_max = bst_doc_file_max(ctx);
 	if (bst_blob_writer_new(ctx, &u->w) != 0) {
 		free(u);
 		return BST_DOC_ERROR;
@@ -571,7 +611,7 @@ enum bst_doc_status bst_doc_upload_data(struct bst_doc_upload *u, const void *da
 	if (u->broken)
 		return BST_DOC_ERROR;
 	uint64_t size = bst_blob_writer_size(u->w) + len;
-	if (size > (uint64_t)BST_DOC_FILE_MAX) {
+	if (size > (uint64_t)u->file_max) {
 		u->broken = true;
 		return BST_DOC_TOO_LARGE;
 	}
@@ -611,9 +651,10 @@ static enum bst_qs commit_txn(bst_db *db, void *cls)
 	int64_t size = (int64_t)bst_blob_writer_size(u->w);
 	c->st = BST_DOC_ERROR;
 	int64_t used = bst_q_documents_bytes(db);
-	if (used < 0)
+	int64_t quota = bst_q_doc_quota_get(db);
+	if (used < 0 || quota < 0)
 		return BST_QS_HARD_ERROR;
-	if (used + size > BST_DOC_QUOTA_DEFAULT) {
+	if (used + size > quota) {
 		c->st = BST_DOC_QUOTA;
 		return BST_QS_HARD_ERROR;
 	}

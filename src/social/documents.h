@@ -12,8 +12,8 @@
  *    browse another person's space: it is private by design, the way a
  *    mailbox is, and nothing here makes an exception for them.
  * Deletion is soft: the uploader (or a manager) may restore for
- * BST_DOC_RESTORE_MS; older deleted documents stay in the database and the
- * blob store until a purge job (not written yet) removes them. Names are
+ * BST_DOC_RESTORE_MS; a scheduler job (doc_purge.c) then removes deleted
+ * documents and folders for good, with the blobs nobody else uses. Names are
  * checked by bst_doc_name_valid; a live sibling's name (ignoring ASCII
  * case) is refused. Thread-safe; an upload belongs to one request. */
 #ifndef BST_SOCIAL_DOCUMENTS_H
@@ -23,19 +23,32 @@
 #include <stdint.h>
 
 #include "db/q_documents.h"
+#include "core/config.h"
 #include "social/blobs.h"
 #include "tenant/context.h"
+#include "tenant/platform.h"
 
 /* Longest name, in bytes: NAME_MAX of common file systems, so that any
  * document can be saved under its name. */
 #define BST_DOC_NAME_MAX 255
-/* Largest file accepted, per upload (issue 3's default: 100 MB). */
+/* Largest file accepted, per upload, unless the operator's configuration
+ * says otherwise ([documents] max_file_mb; issue 3's default: 100 MB). */
 #define BST_DOC_FILE_MAX (100LL * 1000 * 1000)
 /* Bytes a platform may hold in documents (every version of every live
- * document), unless the operator decides otherwise (a setting to come). */
-#define BST_DOC_QUOTA_DEFAULT (10LL * 1024 * 1024 * 1024)
+ * document) until the operator sets its quota (bastide platform
+ * set-quota): 10 GB, the default of settings.doc_quota_bytes. */
+#define BST_DOC_QUOTA_DEFAULT (10LL * 1000 * 1000 * 1000)
+/* Largest quota the operator may set: 1 PB, far above any one disk, only
+ * so that sums of sizes stay far from overflowing. */
+#define BST_DOC_QUOTA_MAX (1000LL * 1000 * 1000 * 1000 * 1000)
 /* How long a deleted document or folder can be restored (issue 3). */
 #define BST_DOC_RESTORE_MS (30LL * 24 * 3600 * 1000)
+/* A deleted document or folder is purged once this much later than its
+ * restore window closed, so that a restore or a download at the window's
+ * last minute never races its purge. */
+#define BST_DOC_PURGE_GRACE_MS (3600LL * 1000)
+/* How often the purge job runs (bst_doc_purge_run). */
+#define BST_DOC_PURGE_PERIOD_MS (3600LL * 1000)
 /* Rows per page of a folder's documents; folders shown at once. */
 #define BST_DOC_LIST_MAX 100
 #define BST_FOLDER_LIST_MAX 500
@@ -57,6 +70,7 @@ enum bst_doc_status {
 	BST_DOC_NO_FILE,
 	BST_DOC_TOO_LARGE,
 	BST_DOC_QUOTA,
+	BST_DOC_INVALID_QUOTA,    /* a quota out of bounds (operator) */
 	BST_DOC_NOT_DELETED,
 	BST_DOC_RESTORE_EXPIRED,
 	BST_DOC_UNREADABLE,       /* the stored file fails to decrypt */
@@ -192,7 +206,7 @@ enum bst_doc_status bst_doc_upload_begin(struct bst_ctx *ctx, const char *owner,
 					 int64_t owner_id, int64_t folder_id,
 					 int64_t document_id, const char *name,
 					 struct bst_doc_upload **out);
-/* The next bytes of the file. TOO_LARGE beyond BST_DOC_FILE_MAX, QUOTA
+/* The next bytes of the file. TOO_LARGE beyond bst_doc_file_max, QUOTA
  * beyond the platform's quota, ERROR when the disk fails: the upload can
  * then only be aborted. */
 enum bst_doc_status bst_doc_upload_data(struct bst_doc_upload *u, const void *data,
@@ -205,5 +219,39 @@ enum bst_doc_status bst_doc_upload_commit(struct bst_doc_upload *u, int64_t *doc
 					  int64_t *number);
 /* Removes everything the upload wrote and frees it. NULL does nothing. */
 void bst_doc_upload_abort(struct bst_doc_upload *u);
+
+/* ---- limits ---- */
+
+/* The largest file one upload may carry, in bytes: the configuration's
+ * [documents] max_file_mb, else BST_DOC_FILE_MAX. */
+int64_t bst_doc_file_max(const struct bst_ctx *ctx);
+/* The platform's quota and the bytes its live documents hold, for its
+ * administrators (and the operator): FORBIDDEN for anyone else. */
+enum bst_doc_status bst_doc_quota(struct bst_ctx *ctx, int64_t *quota, int64_t *used);
+/* Sets the platform's quota (1 byte to BST_DOC_QUOTA_MAX): the operator's
+ * decision only (FORBIDDEN otherwise), audited as settings.change with
+ * doc_quota_bytes {from, to}. Documents already stored stay; uploads
+ * beyond the new quota are refused. */
+enum bst_doc_status bst_doc_quota_set(struct bst_ctx *ctx, int64_t bytes);
+
+/* ---- purge: doc_purge.c ---- */
+
+struct bst_doc_purge_counts {
+	int64_t documents, folders, versions;
+	int64_t blobs;   /* blobs removed with their documents (row and file) */
+	int64_t bytes;   /* of the versions removed */
+	int64_t orphans; /* files of the blob store that had no row */
+};
+
+/* One pass over ctx's platform: documents, then folders, deleted more
+ * than BST_DOC_RESTORE_MS + BST_DOC_PURGE_GRACE_MS before ctx->now (a
+ * batch of each), the blobs only they used, then orphan files of the blob
+ * store older than an hour; audits document.purge with the counts when
+ * anything went. ctx is the operator's (the scheduler). Returns 0, or -1
+ * when something could not be removed (logged; the next pass retries). */
+int bst_doc_purge(struct bst_ctx *ctx, struct bst_doc_purge_counts *out);
+/* The scheduler's job: bst_doc_purge on every platform not suspended. */
+void bst_doc_purge_run(struct bst_install *in, bst_registry *reg,
+		       const struct bst_config *cfg, int64_t now);
 
 #endif

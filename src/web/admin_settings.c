@@ -1,9 +1,11 @@
 /* /admin/settings: the platform's registration mode and allowed domains,
  * session lifetimes, second-factor policy and default language. Input is
  * checked here (shapes and bounds), then handed to bst_settings_update,
- * which stores and audits the change. */
+ * which stores and audits the change. Below the form, what the operator
+ * decides: the documents' storage used and quota, the per-file limit. */
 #include "web/admin.h"
 #include "auth/account.h"
+#include "social/documents.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -88,6 +90,34 @@ static const char *const mfa_labels[] = {
 static const char *const lang_values[] = {"fr", "en"};
 static const char *const lang_labels[] = {"Français", "English"};
 
+/* Bytes as people read them: MB under a GB, else GB (10^6, 10^9). */
+static const char *amount(struct bst_req *r, int64_t bytes)
+{
+	if (bytes < 1000LL * 1000 * 1000)
+		return bst_arena_printf(r->arena, _("%.1f MB"), (double)bytes / 1e6);
+	return bst_arena_printf(r->arena, _("%.2f GB"), (double)bytes / 1e9);
+}
+
+/* The documents' storage: read-only here, set by the operator. */
+static void storage(struct bst_req *r, bst_buf *b)
+{
+	int64_t quota = 0, used = 0;
+	if (bst_doc_quota(&r->ctx, &quota, &used) != BST_DOC_OK)
+		return;
+	bst_buf_printf(b, "<section aria-labelledby=\"h-storage\"><h2 id=\"h-storage\">%s</h2><p>",
+		       _("Document storage"));
+	/* TRANSLATORS: e.g. "1.25 GB used of 10.00 GB (12 %)" */
+	bst_html_txt(b, bst_arena_printf(r->arena, _("%s used of %s (%lld %%)."), amount(r, used),
+					 amount(r, quota),
+					 (long long)(quota > 0 ? used * 100 / quota : 0)));
+	bst_buf_puts(b, " ");
+	bst_html_txt(b, bst_arena_printf(r->arena, _("Largest file: %lld MB."),
+					 (long long)(bst_doc_file_max(&r->ctx) / 1000000)));
+	bst_buf_printf(b, "</p><p class=\"hint\">%s</p></section>",
+		       _("The quota and the file size limit are set by the operator of this "
+			 "installation: ask them to change either."));
+}
+
 static void render(struct bst_req *r, int status, const char *error, const struct bst_settings *s)
 {
 	bst_buf b;
@@ -129,6 +159,7 @@ static void render(struct bst_req *r, int status, const char *error, const struc
 
 	bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form>",
 		       _("Save the settings"));
+	storage(r, &b);
 	bst_page_end(r, &b);
 	bst_reply_html(r, status, &b);
 }

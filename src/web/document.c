@@ -25,6 +25,14 @@ static const char *const inline_types[] = {"image/png", "image/jpeg", "image/gif
 
 void bst_document_error(struct bst_req *r, enum bst_doc_status st)
 {
+	if (st == BST_DOC_TOO_LARGE) { /* the limit is the operator's: say it */
+		long long mb = (long long)(bst_doc_file_max(&r->ctx) / 1000000);
+		bst_reply_error(r, bst_doc_http_status(st), bst_doc_code(st),
+				bst_arena_printf(r->arena,
+						 _("This file is larger than the limit of %lld MB."),
+						 mb));
+		return;
+	}
 	bst_reply_error(r, bst_doc_http_status(st), bst_doc_code(st), _(bst_doc_text(st)));
 }
 

@@ -180,7 +180,7 @@ static void upload_form(struct bst_req *r, bst_buf *b, const struct bst_library 
 	bst_page_field(b, "file", "file", _("File"), NULL, "required aria-describedby=\"h-upload-hint\"");
 	char hint[200];
 	snprintf(hint, sizeof hint, _("At most %lld MB. Its type is read from its content."),
-		 (long long)(BST_DOC_FILE_MAX / 1000000));
+		 (long long)(bst_doc_file_max(&r->ctx) / 1000000));
 	bst_buf_puts(b, "<p class=\"hint\" id=\"h-upload-hint\">");
 	bst_html_txt(b, hint);
 	bst_buf_printf(b, "</p><p><button type=\"submit\">%s</button></p></form></section>",

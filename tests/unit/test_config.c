@@ -212,6 +212,12 @@ static void test_config_bad_number_is_an_error_naming_its_line(void **state)
 	    load(f, "[server]\n\n\npublic_port = http\n", &c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "line 4"));
 	assert_non_null(strstr(err, "invalid value for [server] public_port"));
+	/* the per-file limit of documents: 1 to BST_CONFIG_FILE_MB_MAX MB */
+	assert_int_equal(load(f, "[documents]\nmax_file_mb = 0\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "invalid value for [documents] max_file_mb"));
+	assert_int_equal(load(f, "[documents]\nmax_file_mb = 2001\n", &c, err, sizeof err), -1);
+	assert_int_equal(load(f, "[documents]\nmax_file_mb = 2000\n", &c, err, sizeof err), 0);
+	assert_int_equal(c.doc_max_file_mb, 2000);
 }
 
 static void test_config_bad_scheme_and_too_many_proxies_are_errors(void **state)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/config.h"
@@ -445,6 +446,84 @@ static void test_delete_and_restore_within_thirty_days(void **state)
 	assert_int_equal(bst_doc_get(&carol, id, &d, NULL, NULL), BST_DOC_NOT_FOUND);
 }
 
+/* The purge: what is deleted past the window (and its grace) goes, with
+ * its blobs and its emptied folder in the same pass; a document restored
+ * in time stays; a blob file already missing is no obstacle; a blob store
+ * that cannot be read fails the pass (-1) after the rows were purged. */
+static void test_purge_removes_old_deletions_keeps_restored(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx bob = as(f, f->bob);
+	int64_t folder = 0, a, b, c;
+	struct bst_library lib;
+	assert_int_equal(bst_library_open(&bob, "group", f->open_group, &lib), BST_DOC_OK);
+	assert_int_equal(bst_folder_create(&bob, &lib, 0, "Old", &folder), BST_DOC_OK);
+	assert_int_equal(upload(&bob, "group", f->open_group, 0, 0, "a.bin", NULL, 70000, &a,
+				NULL),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&bob, "group", f->open_group, 0, a, NULL, NULL, 10, &a, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&bob, "group", f->open_group, 0, 0, "b.bin", "b", 1, &b, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&bob, "group", f->open_group, folder, 0, "c.bin", "c", 1, &c,
+				NULL),
+			 BST_DOC_OK);
+	assert_int_equal(count_files(f->blobs), 4);
+	assert_int_equal(bst_doc_delete(&bob, a), BST_DOC_OK);
+	assert_int_equal(bst_doc_delete(&bob, b), BST_DOC_OK);
+	assert_int_equal(bst_doc_delete(&bob, c), BST_DOC_OK);
+	assert_int_equal(bst_folder_delete(&bob, folder), BST_DOC_OK);
+	/* one of a's files is gone already (a crash after a purge's commit) */
+	struct bst_document_version_row v;
+	struct bst_blob_row row;
+	char path[256];
+	assert_int_equal(bst_q_document_version_get(f->t.p->main, a, 1, &v), BST_QS_ONE_RESULT);
+	assert_int_equal(bst_q_blob_get(f->t.p->main, v.blob_id, &row), BST_QS_ONE_RESULT);
+	snprintf(path, sizeof path, "%s/%s", f->blobs, row.name);
+	assert_int_equal(unlink(path), 0);
+	bob.now = NOW + 29 * DAY;
+	assert_int_equal(bst_doc_restore(&bob, b), BST_DOC_OK);
+
+	struct bst_ctx op = f->t.base;
+	op.actor = BST_ACTOR_OPERATOR;
+	struct bst_doc_purge_counts n;
+	/* the window closed, its grace not yet over: nothing goes */
+	op.now = NOW + BST_DOC_RESTORE_MS + BST_DOC_PURGE_GRACE_MS / 2;
+	assert_int_equal(bst_doc_purge(&op, &n), 0);
+	assert_int_equal(n.documents + n.folders, 0);
+	op.now = NOW + 31 * DAY;
+	assert_int_equal(bst_doc_purge(&op, &n), 0);
+	assert_int_equal(n.documents, 2);
+	assert_int_equal(n.versions, 3);
+	assert_int_equal(n.blobs, 3);   /* a missing file is no obstacle */
+	assert_int_equal(n.folders, 1); /* emptied by c's purge in the same pass */
+	assert_int_equal(count_files(f->blobs), 1);
+	struct bst_document_row d;
+	assert_int_equal(bst_q_document_get(f->t.p->main, a, &d), BST_QS_NO_RESULTS);
+	assert_int_equal(bst_q_document_get(f->t.p->main, b, &d), BST_QS_ONE_RESULT);
+	size_t len = 0;
+	bob.now = op.now;
+	free(read_all(&bob, b, 0, &len));
+	assert_int_equal(len, 1);
+
+	/* a blob store that cannot be read: the rows still go, the pass fails */
+	assert_int_equal(upload(&bob, "group", f->open_group, 0, 0, "d.bin", "d", 1, &a, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(bst_doc_delete(&bob, a), BST_DOC_OK);
+	char moved[160];
+	snprintf(moved, sizeof moved, "%s.moved", f->blobs);
+	assert_int_equal(rename(f->blobs, moved), 0);
+	FILE *fp = fopen(f->blobs, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	op.now = bob.now + 31 * DAY;
+	assert_int_equal(bst_doc_purge(&op, &n), -1);
+	assert_int_equal(n.documents, 1);
+	assert_int_equal(bst_q_document_get(f->t.p->main, a, &d), BST_QS_NO_RESULTS);
+	assert_int_equal(unlink(f->blobs), 0);
+	assert_int_equal(rename(moved, f->blobs), 0);
+}
+
 static void test_folders_names_moves_and_deletion(void **state)
 {
 	struct fx *f = *state;
@@ -518,6 +597,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_folders_names_moves_and_deletion, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_purge_removes_old_deletions_keeps_restored,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
