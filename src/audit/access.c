@@ -2,6 +2,7 @@
 #include "audit/access.h"
 #include "core/buf.h"
 #include "core/crypto.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -13,40 +14,6 @@ static const char *const secret_words[] = {
     "token", "code",   "pass",  "key", "secret", "state", "session",   "auth",
     "sig",   "ticket", "nonce", "otp", "csrf",   "saml",  "credential"};
 
-/* Length of the valid UTF-8 character at s (at most n bytes), 0 if none.
- * Overlong forms and surrogates count as invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0xff >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 void bst_audit_clean(const char *in, size_t max, char *out, size_t outlen)
 {
 	size_t o = 0;
@@ -55,7 +22,7 @@ void bst_audit_clean(const char *in, size_t max, char *out, size_t outlen)
 	const unsigned char *s = (const unsigned char *)(in ? in : "");
 	size_t n = strlen((const char *)s);
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_len(s + i, n - i);
+		size_t len = bst_utf8_decode(s + i, n - i, NULL);
 		if (len == 0 || (len == 1 && (s[i] < 0x20 || s[i] == 0x7f))) {
 			if (o + 1 > max)
 				break;

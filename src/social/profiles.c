@@ -5,6 +5,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/markdown.h"
+#include "core/utf8.h"
 #include "db/q_social.h"
 
 #include <stdio.h>
@@ -45,37 +46,14 @@ int bst_profile_http_status(enum bst_profile_status s)
 	return statuses[s].http;
 }
 
-/* Decodes one UTF-8 character at *p (strict: no overlong forms, no
- * surrogates, nothing above U+10FFFF). Returns false on malformed input. */
-static bool utf8_next(const unsigned char **p, uint32_t *cp)
+/* The character at *p (a NUL-terminated text), then past it; false when
+ * malformed. */
+static bool next_char(const unsigned char **p, uint32_t *cp)
 {
-	const unsigned char *s = *p;
-	uint32_t c = s[0];
-	int n;
-	uint32_t min;
-	if (c < 0x80) {
-		*cp = c;
-		*p = s + 1;
-		return true;
-	} else if ((c & 0xe0) == 0xc0) {
-		n = 1, min = 0x80, c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 2, min = 0x800, c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 3, min = 0x10000, c &= 0x07;
-	} else {
-		return false;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-			return false;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return false;
-	*cp = c;
-	*p = s + n + 1;
-	return true;
+	/* at most 4 bytes are read, and decoding stops at the NUL */
+	size_t len = bst_utf8_decode(*p, 4, cp);
+	*p += len;
+	return len != 0;
 }
 
 /* Characters that reorder text or hide in it, so that "admin" and
@@ -107,7 +85,7 @@ bool bst_profile_text_valid(const char *s, size_t max)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		uint32_t c;
-		if (!utf8_next(&p, &c) || control(c) || bidi_control(c) || invisible(c))
+		if (!next_char(&p, &c) || control(c) || bidi_control(c) || invisible(c))
 			return false;
 	}
 	return true;
@@ -123,7 +101,7 @@ static bool bio_valid(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		uint32_t c;
-		if (!utf8_next(&p, &c) || bidi_control(c) ||
+		if (!next_char(&p, &c) || bidi_control(c) ||
 		    (control(c) && c != '\n' && c != '\r' && c != '\t'))
 			return false;
 	}
