@@ -4,6 +4,7 @@
  * never log, copy or keep a password. Thread-safe: the only shared state is
  * the dummy hash, computed once under pthread_once. */
 #include "auth/password.h"
+#include "core/utf8.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -26,38 +27,6 @@ static_assert(BST_PASSWORD_HASH_BYTES == crypto_pwhash_STRBYTES,
 static_assert(BST_PASSWORD_MIN_CHARS == 12, "update the TOO_SHORT verdict text");
 /* A local part this short is too common a substring to refuse. */
 #define MIN_LOCAL_PART_CHARS 3
-
-/* Decodes one UTF-8 sequence at s (strictly: no overlong forms, no
- * surrogates, nothing above U+10FFFF). Returns its length in bytes and
- * stores the code point, or returns 0 if the bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t c = s[0];
-	size_t n;
-	uint32_t min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		n = 2, min = 0x80, c &= 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3, min = 0x800, c &= 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 4, min = 0x10000, c &= 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		/* A NUL terminator fails this test, so we never read past it. */
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
 
 /* C0, DEL and C1 control characters. */
 static bool is_control(uint32_t cp)
@@ -110,7 +79,7 @@ enum bst_password_verdict bst_password_check(const char *password, const char *e
 	const unsigned char *p = (const unsigned char *)password;
 	while (*p) {
 		uint32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n = bst_utf8_decode(p, 4, &cp);
 		if (n == 0 || is_control(cp))
 			return BST_PASSWORD_INVALID;
 		p += n;
