@@ -196,22 +196,32 @@ static enum bst_qs status_of(int rc)
 	}
 }
 
+/* Binds each of the statement's parameters, "$k", to params[k - 1]: the
+ * walk goes over what the statement uses (no name lookups, no printing). */
 static int bind_all(sqlite3_stmt *st, const struct bst_qp *params)
 {
-	int n = 0;
-	for (; params && params[n].type != BST_QPT_END; n++) {
-		char name[16];
-		snprintf(name, sizeof name, "$%d", n + 1);
-		int idx = sqlite3_bind_parameter_index(st, name);
-		if (idx == 0)
-			continue; /* the statement does not use this one */
+	int given = 0;
+	while (params && params[given].type != BST_QPT_END)
+		given++;
+	int count = sqlite3_bind_parameter_count(st);
+	for (int idx = 1; idx <= count; idx++) {
+		const char *name = sqlite3_bind_parameter_name(st, idx);
+		int k = name && name[0] == '$' ? atoi(name + 1) : 0;
+		assert((k >= 1 && k <= given) || !"missing parameter");
+		if (k < 1 || k > given)
+			continue; /* stays NULL */
+		const struct bst_qp *p = &params[k - 1];
 		int rc;
-		switch (params[n].type) {
+		switch (p->type) {
 		case BST_QPT_TEXT:
-			rc = sqlite3_bind_text(st, idx, params[n].text, -1, SQLITE_STATIC);
+			rc = sqlite3_bind_text(st, idx, p->text, -1, SQLITE_STATIC);
+			break;
+		case BST_QPT_BLOB:
+			rc = sqlite3_bind_blob64(st, idx, p->text, (sqlite3_uint64)p->i,
+						 SQLITE_STATIC);
 			break;
 		case BST_QPT_INT:
-			rc = sqlite3_bind_int64(st, idx, params[n].i);
+			rc = sqlite3_bind_int64(st, idx, p->i);
 			break;
 		case BST_QPT_NULL:
 			rc = sqlite3_bind_null(st, idx);
@@ -222,7 +232,6 @@ static int bind_all(sqlite3_stmt *st, const struct bst_qp *params)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	assert(n >= sqlite3_bind_parameter_count(st) || !"missing parameter");
 	return SQLITE_OK;
 }
 
@@ -374,6 +383,13 @@ enum bst_qs bst_db_snapshot(bst_db *db, bst_txn_fn fn, void *cls)
 const char *bst_row_text(const bst_row *r, int col)
 {
 	return (const char *)sqlite3_column_text(r->stmt, col);
+}
+
+const void *bst_row_blob(const bst_row *r, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(r->stmt, col);
+	*len = (size_t)sqlite3_column_bytes(r->stmt, col);
+	return p;
 }
 
 int64_t bst_row_int(const bst_row *r, int col)

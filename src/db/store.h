@@ -39,11 +39,11 @@ void bst_db_close(bst_db *db);
 const char *bst_db_path(const bst_db *db);
 
 /* Parameters: an array terminated by BST_QP_END. */
-enum bst_qp_type { BST_QPT_END, BST_QPT_TEXT, BST_QPT_INT, BST_QPT_NULL };
+enum bst_qp_type { BST_QPT_END, BST_QPT_TEXT, BST_QPT_INT, BST_QPT_NULL, BST_QPT_BLOB };
 struct bst_qp {
 	enum bst_qp_type type;
-	const char *text;
-	int64_t i;
+	const char *text; /* TEXT; BLOB: the bytes */
+	int64_t i;        /* INT; BLOB: the length */
 };
 /* A function, not a macro: arguments are evaluated once, and arrays pass
  * without "always true" warnings. NULL binds SQL NULL. */
@@ -52,6 +52,14 @@ static inline struct bst_qp bst_qp_text(const char *s)
 	return (struct bst_qp){s ? BST_QPT_TEXT : BST_QPT_NULL, s, 0};
 }
 #define BST_QP_TEXT(s) bst_qp_text(s)
+/* len bytes at p (not copied: valid until the statement ran); NULL: SQL
+ * NULL. */
+static inline struct bst_qp bst_qp_blob(const void *p, size_t len)
+{
+	return (struct bst_qp){p ? BST_QPT_BLOB : BST_QPT_NULL, (const char *)p,
+			       (int64_t)len};
+}
+#define BST_QP_BLOB(p, len) bst_qp_blob(p, len)
 #define BST_QP_INT(v)  ((struct bst_qp){BST_QPT_INT, NULL, (int64_t)(v)})
 #define BST_QP_NULL    ((struct bst_qp){BST_QPT_NULL, NULL, 0})
 #define BST_QP_END     ((struct bst_qp){BST_QPT_END, NULL, 0})
@@ -60,6 +68,8 @@ static inline struct bst_qp bst_qp_text(const char *s)
 typedef struct bst_row bst_row;
 const char *bst_row_text(const bst_row *r, int col); /* NULL for SQL NULL */
 int64_t bst_row_int(const bst_row *r, int col);
+/* The column's bytes (NULL for SQL NULL or an empty blob) and their count. */
+const void *bst_row_blob(const bst_row *r, int col, size_t *len);
 bool bst_row_is_null(const bst_row *r, int col);
 /* Return 0 to go on, non-zero to stop after this row. */
 typedef int (*bst_row_cb)(void *cls, const bst_row *r);

@@ -935,6 +935,63 @@ static void test_mail_due_retry_sent_and_failed(void **state)
 			 BST_QS_NO_RESULTS);
 }
 
+/* ---- parameters ---- */
+
+struct got {
+	int64_t a, b;
+	char text[16];
+	unsigned char blob[8];
+	size_t blob_len;
+	bool blob_null;
+};
+
+static int got_row(void *cls, const bst_row *r)
+{
+	struct got *g = cls;
+	g->a = bst_row_int(r, 0);
+	g->b = bst_row_int(r, 1);
+	const char *t = bst_row_text(r, 2);
+	snprintf(g->text, sizeof g->text, "%s", t ? t : "(null)");
+	size_t len = 0;
+	const void *p = bst_row_blob(r, 3, &len);
+	g->blob_null = p == NULL;
+	g->blob_len = len;
+	if (p && len <= sizeof g->blob)
+		memcpy(g->blob, p, len);
+	return 0;
+}
+
+/* $k binds the k-th parameter wherever it stands, however often, with
+ * gaps; blobs keep their bytes, NUL included; NULL binds SQL NULL. */
+static void test_parameters_bind_by_number_and_blobs_round_trip(void **state)
+{
+	struct fx *f = *state;
+	const unsigned char bytes[5] = {0xde, 0x00, 0xad, 0xbe, 0xef};
+	struct got g = {0};
+	assert_int_equal(
+	    bst_db_exec(f->main, "SELECT $3 + $3, $1, $5, $6",
+			(struct bst_qp[]){BST_QP_INT(7), BST_QP_INT(99), BST_QP_INT(20),
+					  BST_QP_NULL, BST_QP_TEXT("five"),
+					  BST_QP_BLOB(bytes, sizeof bytes), BST_QP_END},
+			got_row, &g),
+	    1);
+	assert_int_equal(g.a, 40);
+	assert_int_equal(g.b, 7);
+	assert_string_equal(g.text, "five");
+	assert_false(g.blob_null);
+	assert_int_equal(g.blob_len, sizeof bytes);
+	assert_memory_equal(g.blob, bytes, sizeof bytes);
+	memset(&g, 0, sizeof g);
+	assert_int_equal(bst_db_exec(f->main, "SELECT 1, 2, $1, $2",
+				     (struct bst_qp[]){BST_QP_TEXT(NULL),
+						       BST_QP_BLOB(NULL, 0), BST_QP_END},
+				     got_row, &g),
+			 1);
+	assert_string_equal(g.text, "(null)");
+	assert_true(g.blob_null);
+	assert_int_equal(g.blob_len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -963,6 +1020,7 @@ int main(void)
 		T(test_events_list_newest_first_by_escaped_prefix_and_before),
 		T(test_event_insert_stores_every_field_and_defaults_missing_text),
 		T(test_mail_due_retry_sent_and_failed),
+		T(test_parameters_bind_by_number_and_blobs_round_trip),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
