@@ -53,5 +53,6 @@ int bst_cmd_user(int argc, char **argv);
 int bst_cmd_token(int argc, char **argv);
 int bst_cmd_demo(int argc, char **argv);
 int bst_cmd_audit(int argc, char **argv);
+int bst_cmd_export(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const char usage[] =
 	"  token      create, list, revoke personal access tokens\n"
 	"  demo       create the demo platform (if missing) and print fresh credentials\n"
 	"  audit      verify a platform's tamper-evident access log\n"
+	"  export     write a platform's data as portable SQL\n"
 	"\n"
 	"Every command accepts --help. Commands that use the data directory take\n"
 	"--data DIR (or BASTIDE_DATA) and --config FILE (or BASTIDE_CONFIG).\n"
@@ -31,7 +32,7 @@ static const struct {
 } commands[] = {
 	{"init", bst_cmd_init},         {"serve", bst_cmd_serve}, {"platform", bst_cmd_platform},
 	{"user", bst_cmd_user},         {"token", bst_cmd_token}, {"demo", bst_cmd_demo},
-	{"audit", bst_cmd_audit},
+	{"audit", bst_cmd_audit},       {"export", bst_cmd_export},
 };
 
 int bst_cli_main(int argc, char **argv)

@@ -235,12 +235,10 @@ static int bind_all(sqlite3_stmt *st, const struct bst_qp *params)
 	return SQLITE_OK;
 }
 
-static enum bst_qs run(struct conn *c, const char *sql, const struct bst_qp *params,
-		       bst_row_cb cb, void *cls)
+/* Binds, steps and resets st (prepared from sql on c). */
+static enum bst_qs run_stmt(struct conn *c, sqlite3_stmt *st, const char *sql,
+			    const struct bst_qp *params, bst_row_cb cb, void *cls)
 {
-	sqlite3_stmt *st = prepare(c, sql);
-	if (!st)
-		return BST_QS_HARD_ERROR;
 	enum bst_qs qs = BST_QS_NO_RESULTS;
 	int rows = 0;
 	if (tx_read_only && !sqlite3_stmt_readonly(st)) {
@@ -282,6 +280,29 @@ cleanup:
 	return qs;
 }
 
+static enum bst_qs run(struct conn *c, const char *sql, const struct bst_qp *params,
+		       bst_row_cb cb, void *cls)
+{
+	sqlite3_stmt *st = prepare(c, sql);
+	if (!st)
+		return BST_QS_HARD_ERROR;
+	return run_stmt(c, st, sql, params, cb, cls);
+}
+
+static enum bst_qs run_once(struct conn *c, const char *sql, const struct bst_qp *params,
+			    bst_row_cb cb, void *cls)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		bst_log_error("store: cannot prepare [%s]: %s", sql, sqlite3_errmsg(c->h));
+		sqlite3_finalize(st);
+		return BST_QS_HARD_ERROR;
+	}
+	enum bst_qs qs = run_stmt(c, st, sql, params, cb, cls);
+	sqlite3_finalize(st);
+	return qs;
+}
+
 enum bst_qs bst_db_exec(bst_db *db, const char *sql, const struct bst_qp *params,
 			bst_row_cb cb, void *cls)
 {
@@ -293,6 +314,21 @@ enum bst_qs bst_db_exec(bst_db *db, const char *sql, const struct bst_qp *params
 	enum bst_qs qs = BST_QS_SOFT_ERROR;
 	for (int attempt = 0; attempt < TXN_RETRIES && qs == BST_QS_SOFT_ERROR; attempt++)
 		qs = run(c, sql, params, cb, cls);
+	release(db, c);
+	return qs;
+}
+
+enum bst_qs bst_db_exec_once(bst_db *db, const char *sql, const struct bst_qp *params,
+			     bst_row_cb cb, void *cls)
+{
+	if (tx_db == db)
+		return run_once(tx_conn, sql, params, cb, cls);
+	struct conn *c = acquire(db);
+	if (!c)
+		return BST_QS_HARD_ERROR;
+	enum bst_qs qs = BST_QS_SOFT_ERROR;
+	for (int attempt = 0; attempt < TXN_RETRIES && qs == BST_QS_SOFT_ERROR; attempt++)
+		qs = run_once(c, sql, params, cb, cls);
 	release(db, c);
 	return qs;
 }
@@ -383,6 +419,22 @@ enum bst_qs bst_db_snapshot(bst_db *db, bst_txn_fn fn, void *cls)
 const char *bst_row_text(const bst_row *r, int col)
 {
 	return (const char *)sqlite3_column_text(r->stmt, col);
+}
+
+enum bst_col_type bst_row_type(const bst_row *r, int col)
+{
+	switch (sqlite3_column_type(r->stmt, col)) {
+	case SQLITE_INTEGER: return BST_COL_INT;
+	case SQLITE_FLOAT: return BST_COL_REAL;
+	case SQLITE_TEXT: return BST_COL_TEXT;
+	case SQLITE_BLOB: return BST_COL_BLOB;
+	default: return BST_COL_NULL;
+	}
+}
+
+double bst_row_real(const bst_row *r, int col)
+{
+	return sqlite3_column_double(r->stmt, col);
 }
 
 const void *bst_row_blob(const bst_row *r, int col, size_t *len)

@@ -68,6 +68,10 @@ static inline struct bst_qp bst_qp_blob(const void *p, size_t len)
 typedef struct bst_row bst_row;
 const char *bst_row_text(const bst_row *r, int col); /* NULL for SQL NULL */
 int64_t bst_row_int(const bst_row *r, int col);
+/* The storage class of a column's value in this row. */
+enum bst_col_type { BST_COL_NULL, BST_COL_INT, BST_COL_REAL, BST_COL_TEXT, BST_COL_BLOB };
+enum bst_col_type bst_row_type(const bst_row *r, int col);
+double bst_row_real(const bst_row *r, int col);
 /* The column's bytes (NULL for SQL NULL or an empty blob) and their count. */
 const void *bst_row_blob(const bst_row *r, int col, size_t *len);
 bool bst_row_is_null(const bst_row *r, int col);
@@ -79,6 +83,12 @@ typedef int (*bst_row_cb)(void *cls, const bst_row *r);
  * return none: 1 if a row changed, else 0), or an error status. */
 enum bst_qs bst_db_exec(bst_db *db, const char *sql, const struct bst_qp *params,
 			bst_row_cb cb, void *cls);
+/* As bst_db_exec, for the rare statement whose text is made at run time
+ * from the schema itself (the export walks tables it reads from
+ * sqlite_master): prepared for this call only, not cached. Never build sql
+ * from input. */
+enum bst_qs bst_db_exec_once(bst_db *db, const char *sql, const struct bst_qp *params,
+			     bst_row_cb cb, void *cls);
 /* Rows changed by the last bst_db_exec on this thread. */
 int64_t bst_db_changes(void);
 /* rowid of the last insert by this thread. */

@@ -1,0 +1,50 @@
+/* What the export reads of a platform's database (see src/ops/dump.c):
+ * its tables, their columns, primary keys and foreign keys as SQLite
+ * describes them, and every row of a table. The only statements whose text
+ * is made at run time, from names read in the schema itself. */
+#ifndef BST_DB_Q_DUMP_H
+#define BST_DB_Q_DUMP_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db/store.h"
+
+#define BST_Q_DUMP_NAME_LEN 128
+
+/* The tables of db (sqlite_ internals left out), by name. */
+enum bst_qs bst_q_dump_tables(bst_db *db, void (*fn)(void *cls, const char *name),
+			      void *cls);
+
+/* The tables table references through its foreign keys (itself included
+ * when it does). */
+enum bst_qs bst_q_dump_references(bst_db *db, const char *table,
+				  void (*fn)(void *cls, const char *name), void *cls);
+
+struct bst_dump_column {
+	char name[BST_Q_DUMP_NAME_LEN];
+	char type[32];  /* as declared: INTEGER, TEXT, REAL, BLOB, ANY */
+	bool not_null;
+	char dflt[128]; /* the default's SQL text, "" when none */
+	int pk;         /* position in the primary key from 1, 0 when not in it */
+	/* the column it references, "" when none */
+	char ref_table[BST_Q_DUMP_NAME_LEN];
+	char ref_column[BST_Q_DUMP_NAME_LEN];
+};
+
+/* The columns of table in declaration order, with their foreign keys. At
+ * most max; *n says how many there are (more than max: the caller's array
+ * was too small). */
+enum bst_qs bst_q_dump_columns(bst_db *db, const char *table, struct bst_dump_column *out,
+			       size_t max, size_t *n);
+
+/* Every row of table: the columns named in cols (n of them), ordered by
+ * the primary key (or rowid). fn gets each row, columns 0..n-1 in that
+ * order; its non-zero return stops. */
+enum bst_qs bst_q_dump_rows(bst_db *db, const char *table,
+			    const struct bst_dump_column *cols, size_t n,
+			    const bool *keep, bst_row_cb fn, void *cls);
+
+/* "name" with inner quotes doubled: an identifier for any SQL dialect. */
+void bst_q_dump_quote(const char *name, char *out, size_t outlen);
+
+#endif
