@@ -13,6 +13,7 @@
 
 #include "audit/access.h"
 #include "audit/audit.h"
+#include "audit/retention.h"
 #include "audit/trail.h"
 #include "audit/verify.h"
 #include "core/crypto.h"
@@ -133,6 +134,77 @@ static void test_chain_verifies_and_names_a_rewritten_hash(void **state)
 	sodium_memzero(&k, sizeof k);
 }
 
+#define DAY (24LL * 3600 * 1000)
+
+static void append_at(bst_db *db, int64_t at_ms, const char *path)
+{
+	struct bst_trail_entry e = {.at_ms = at_ms, .kind = BST_TRAIL_ACCESS, .method = "GET",
+				    .path = path, .status = 200};
+	struct bst_trail_entry *ep = &e;
+	assert_int_equal(bst_trail_append(db, &ep, 1), 0);
+}
+
+static int64_t count(bst_db *db)
+{
+	int64_t n = 0;
+	assert_true(bst_q_trail_count(db, &n) >= 0);
+	return n;
+}
+
+static void test_purge_cuts_the_old_start_in_batches_and_still_verifies(void **state)
+{
+	struct bst_test_platform *t = *state;
+	bst_db *db = t->p->audit;
+	struct bst_audit_key k;
+	int created;
+	char err[256];
+	assert_int_equal(bst_audit_key_ensure(t->dir, &k, &created, err, sizeof err), 0);
+	/* 7 entries 400 days old, then 3 from yesterday */
+	for (int i = 0; i < 7; i++)
+		append_at(db, NOW - 400 * DAY, "/old");
+	for (int i = 0; i < 3; i++)
+		append_at(db, NOW - DAY, "/new");
+	assert_int_equal(bst_checkpoint_write(db, "acme", &k, "periodic", NOW - DAY), 0);
+
+	struct bst_audit_purge_report r;
+	assert_int_equal(bst_audit_purge(db, "acme", &k, 365, NOW, 3, &r), 0);
+	assert_int_equal(r.deleted, 7);
+	assert_int_equal(r.through, 7);
+	assert_int_equal(r.batches, 3); /* 3 + 3 + 1 */
+	/* the 3 recent entries and the purge's own event remain */
+	assert_int_equal(count(db), 4);
+	uint8_t pk[BST_AUDIT_PK_BYTES];
+	assert_int_equal(bst_audit_key_public(t->dir, pk, err, sizeof err), 0);
+	struct bst_audit_verdict v;
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_true(v.ok);
+	assert_int_equal(v.entries, 4);
+
+	/* nothing old left: nothing happens, nothing is recorded */
+	assert_int_equal(bst_audit_purge(db, "acme", &k, 365, NOW, 3, &r), 0);
+	assert_int_equal(r.deleted, 0);
+	assert_int_equal(count(db), 4);
+
+	/* a year later everything goes; the chain goes on from the truncation */
+	assert_int_equal(bst_audit_purge(db, "acme", &k, 183, NOW + 400 * DAY, 0, &r), 0);
+	assert_int_equal(r.deleted, 4);
+	assert_int_equal(count(db), 1); /* the purge event */
+	append_at(db, NOW + 400 * DAY, "/later");
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_true(v.ok);
+	assert_int_equal(v.entries, 2);
+
+	/* deleting what remains at the start is still caught */
+	assert_int_equal(bst_db_exec(db, "DELETE FROM trail WHERE seq = $1",
+				     (struct bst_qp[]){BST_QP_INT(r.through + 1), BST_QP_END},
+				     NULL, NULL),
+			 1);
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_false(v.ok);
+	assert_int_equal(v.broken_seq, r.through + 1);
+	sodium_memzero(&k, sizeof k);
+}
+
 static void test_scrub_redacts_link_tokens_and_secret_arguments(void **state)
 {
 	char out[BST_AUDIT_PATH_MAX + 1];
@@ -177,6 +249,8 @@ int main(void)
 		cmocka_unit_test(test_hash_is_blake2b_of_previous_and_encoding),
 		cmocka_unit_test_setup_teardown(test_chain_verifies_and_names_a_rewritten_hash,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_purge_cuts_the_old_start_in_batches_and_still_verifies, setup, teardown),
 		cmocka_unit_test(test_scrub_redacts_link_tokens_and_secret_arguments),
 		cmocka_unit_test(test_clean_neutralises_controls_and_cuts_at_a_character),
 		cmocka_unit_test(test_session_ref_is_keyed_short_and_empty_without_session),
