@@ -195,6 +195,8 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 		prefix_end(f->path_prefix, path_end, sizeof path_end);
 	if (f->event_prefix)
 		prefix_end(f->event_prefix, event_end, sizeof event_end);
+	/* the statement by date orders by at_ms: its cursor is ($13, $14) */
+	bool dated = !f->user_id && !f->client_addr && (f->from_ms || f->to_ms);
 	/* an empty upper bound ("" when the prefix is all 0xff) means no bound */
 	const struct bst_qp p[] = {
 	    BST_QP_INT(f->user_id),
@@ -206,9 +208,11 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 	    BST_QP_INT(f->status_class),
 	    BST_QP_INT(f->from_ms),
 	    BST_QP_INT(f->to_ms),
-	    BST_QP_INT(f->before),
+	    BST_QP_INT(dated ? 0 : f->before),
 	    BST_QP_INT(f->limit > 0 ? f->limit : 50),
 	    BST_QP_TEXT(f->target),
+	    BST_QP_INT(dated ? f->before : 0),
+	    BST_QP_INT(f->before_at_ms),
 	    BST_QP_END,
 	};
 	if (f->user_id && f->target)
@@ -241,6 +245,7 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 				   "SELECT " TRAIL_COLS
 				   " FROM trail INDEXED BY trail_at WHERE"
 				   " at_ms >= $8 AND" LIST_WHERE
+				   " AND ($13 = 0 OR at_ms < $14 OR (at_ms = $14 AND seq < $13))"
 				   " ORDER BY at_ms DESC, seq DESC LIMIT $11",
 				   p, each_row, &e);
 	return bst_db_exec(db,

@@ -46,8 +46,8 @@ enum bst_qs bst_q_trail_get(bst_db *db, int64_t seq, bst_trail_fn fn, void *cls)
 enum bst_qs bst_q_trail_signins(bst_db *db, const char *email, int limit, bst_trail_fn fn,
 				void *cls);
 
-/* The viewer: newest first, seq < before (0: from the newest), at most
- * limit rows. Unset filters are 0 / NULL. status_class 2..5 keeps
+/* The viewer: newest first (by seq; by at_ms then seq with a date range),
+ * after the cursor, at most limit rows. Unset filters are 0 / NULL. status_class 2..5 keeps
  * 200-299 ... 500-599 (access entries only). */
 struct bst_trail_filter {
 	int64_t user_id;
@@ -59,7 +59,9 @@ struct bst_trail_filter {
 	const char *event_prefix; /* security events whose name starts so */
 	int status_class;
 	int64_t from_ms, to_ms; /* at_ms in [from_ms, to_ms) */
-	int64_t before;
+	/* the cursor: the last entry of the page before (0: the first page).
+	 * A date range lists by at_ms then seq, so it needs both. */
+	int64_t before, before_at_ms;
 	int limit;
 };
 enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,

@@ -13,6 +13,8 @@
 
 #include "audit/access.h"
 #include "audit/audit.h"
+#include "audit/export.h"
+#include "audit/filter.h"
 #include "audit/retention.h"
 #include "audit/trail.h"
 #include "audit/verify.h"
@@ -205,6 +207,87 @@ static void test_purge_cuts_the_old_start_in_batches_and_still_verifies(void **s
 	sodium_memzero(&k, sizeof k);
 }
 
+static void check_cell(const char *in, const char *want)
+{
+	bst_buf b;
+	bst_buf_init(&b);
+	bst_audit_csv_cell(&b, in);
+	assert_string_equal(bst_buf_str(&b), want);
+	bst_buf_free(&b);
+}
+
+static void test_csv_cell_neutralises_formulas_and_quotes(void **state)
+{
+	(void)state;
+	check_cell("plain", "plain");
+	check_cell("", "");
+	check_cell(NULL, "");
+	/* OWASP CSV injection: = + - @ tab CR start a formula */
+	check_cell("=1+2", "'=1+2");
+	check_cell("+1", "'+1");
+	check_cell("-1", "'-1");
+	check_cell("@SUM(A1)", "'@SUM(A1)");
+	check_cell("\tx", "'\tx");
+	check_cell("\rx", "\"'\rx\"");
+	check_cell("a=b", "a=b"); /* only at the start */
+	/* RFC 4180: commas, quotes and line breaks are quoted, quotes doubled */
+	check_cell("a,b", "\"a,b\"");
+	check_cell("say \"hi\"", "\"say \"\"hi\"\"\"");
+	check_cell("two\nlines", "\"two\nlines\"");
+	check_cell("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+	check_cell("\"", "\"\"\"\"");
+}
+
+static void test_filter_parses_dates_status_and_cursor(void **state)
+{
+	(void)state;
+	struct bst_audit_query q;
+	struct bst_audit_filter_args a = {.user = "Alice@Example.org", .addr = "2001:db8::1",
+					  .what = "auth.login", .status = "4xx",
+					  .from = "2024-02-29", .to = "2024-03-01",
+					  .cursor = "42.1709164800000"};
+	assert_int_equal(bst_audit_filter_parse(&a, &q), BST_ALOG_OK);
+	assert_string_equal(q.email, "alice@example.org");
+	assert_string_equal(q.f.target, "alice@example.org");
+	assert_string_equal(q.f.event_prefix, "auth.login");
+	assert_null(q.f.path_prefix);
+	assert_int_equal(q.f.status_class, 4);
+	assert_int_equal(q.f.from_ms, 1709164800000LL); /* 2024-02-29T00:00:00Z */
+	assert_int_equal(q.f.to_ms, 1709337600000LL);   /* 2024-03-02T00:00:00Z: the 1st included */
+	assert_int_equal(q.f.before, 42);
+	assert_int_equal(q.f.before_at_ms, 1709164800000LL);
+	struct bst_audit_filter_args path = {.what = "/admin?x=1"};
+	assert_int_equal(bst_audit_filter_parse(&path, &q), BST_ALOG_OK);
+	assert_string_equal(q.f.path_prefix, "/admin?x=1");
+
+	const struct {
+		struct bst_audit_filter_args a;
+		enum bst_alog_status want;
+	} bad[] = {
+	    {{.from = "2023-02-29"}, BST_ALOG_BAD_DATE},
+	    {{.from = "2024-13-01"}, BST_ALOG_BAD_DATE},
+	    {{.to = "24-01-01"}, BST_ALOG_BAD_DATE},
+	    {{.to = "2024-01-01T00:00:00Z"}, BST_ALOG_BAD_DATE},
+	    {{.from = "1969-12-31"}, BST_ALOG_BAD_DATE},
+	    {{.from = "2024-03-02", .to = "2024-03-01"}, BST_ALOG_BAD_RANGE},
+	    {{.status = "6xx"}, BST_ALOG_BAD_STATUS},
+	    {{.status = "4"}, BST_ALOG_BAD_STATUS},
+	    {{.user = "nobody"}, BST_ALOG_BAD_USER},
+	    {{.addr = "1.2.3.4; DROP"}, BST_ALOG_BAD_ADDR},
+	    {{.what = "Auth Login"}, BST_ALOG_BAD_WHAT},
+	    {{.cursor = "12"}, BST_ALOG_BAD_CURSOR},
+	    {{.cursor = "0.5"}, BST_ALOG_BAD_CURSOR},
+	    {{.cursor = "-1.5"}, BST_ALOG_BAD_CURSOR},
+	    {{.cursor = "1.9999999999999999999"}, BST_ALOG_BAD_CURSOR},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(bst_audit_filter_parse(&bad[i].a, &q), bad[i].want);
+	/* a date range of one day, the same date twice */
+	struct bst_audit_filter_args day = {.from = "2024-03-01", .to = "2024-03-01"};
+	assert_int_equal(bst_audit_filter_parse(&day, &q), BST_ALOG_OK);
+	assert_int_equal(q.f.to_ms - q.f.from_ms, 86400000LL);
+}
+
 static void test_scrub_redacts_link_tokens_and_secret_arguments(void **state)
 {
 	char out[BST_AUDIT_PATH_MAX + 1];
@@ -251,6 +334,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_purge_cuts_the_old_start_in_batches_and_still_verifies, setup, teardown),
+		cmocka_unit_test(test_csv_cell_neutralises_formulas_and_quotes),
+		cmocka_unit_test(test_filter_parses_dates_status_and_cursor),
 		cmocka_unit_test(test_scrub_redacts_link_tokens_and_secret_arguments),
 		cmocka_unit_test(test_clean_neutralises_controls_and_cuts_at_a_character),
 		cmocka_unit_test(test_session_ref_is_keyed_short_and_empty_without_session),
