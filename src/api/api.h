@@ -27,5 +27,6 @@ void bst_api_token(struct bst_req *r);     /* tokens.c    DELETE /api/v1/tokens/
 void bst_api_sessions(struct bst_req *r);  /* sessions.c  GET /api/v1/sessions */
 void bst_api_session(struct bst_req *r);   /* sessions.c  DELETE /api/v1/sessions/{id} */
 void bst_api_users(struct bst_req *r);     /* users.c     GET|POST /api/v1/users */
+void bst_api_audit_access_log(struct bst_req *r); /* audit.c GET /api/v1/audit/access-log */
 
 #endif

@@ -1,6 +1,7 @@
 /* Security events (see audit.h): one chained entry each, appended to the
  * platform's trail before the caller answers. */
 #include "audit/audit.h"
+#include "audit/access.h"
 #include "audit/trail.h"
 #include "audit/writer.h"
 #include "core/log.h"
@@ -28,6 +29,9 @@ int bst_audit_record(struct bst_ctx *ctx, const char *event, const char *target,
 	default:
 		snprintf(actor, sizeof actor, "anonymous");
 	}
+	/* the browser, as access entries keep it: "was this you?" shows it */
+	char ua[BST_AUDIT_UA_MAX + 1];
+	bst_audit_clean(ctx->user_agent, BST_AUDIT_UA_MAX, ua, sizeof ua);
 	char *text = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (details)
 		json_decref(details);
@@ -37,6 +41,7 @@ int bst_audit_record(struct bst_ctx *ctx, const char *event, const char *target,
 	    .user_id = actor_id,
 	    .actor = actor,
 	    .client_addr = ctx->client_addr ? ctx->client_addr : "",
+	    .user_agent = ua,
 	    .event = event,
 	    .target = target ? target : "",
 	    .details = text ? text : "{}",

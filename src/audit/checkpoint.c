@@ -136,6 +136,29 @@ int bst_checkpoint_message(const char *slug, const char *kind, int64_t seq,
 		   : -1;
 }
 
+enum bst_qs bst_checkpoint_sign(bst_db *db, const char *slug, const struct bst_audit_key *k,
+				const char *kind, int64_t seq, const char *hash, int64_t now_ms)
+{
+	bst_buf msg;
+	bst_buf_init(&msg);
+	uint8_t sig[crypto_sign_BYTES];
+	char sig_hex[2 * crypto_sign_BYTES + 1];
+	if (bst_checkpoint_message(slug, kind, seq, hash, now_ms, &msg) != 0) {
+		bst_buf_free(&msg);
+		return BST_QS_HARD_ERROR;
+	}
+	crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data, msg.len, k->sk);
+	bst_buf_free(&msg);
+	bst_hex(sig, sizeof sig, sig_hex);
+	struct bst_checkpoint_row row = {.seq = seq,
+					 .hash = hash,
+					 .at_ms = now_ms,
+					 .kind = kind,
+					 .key_id = k->id,
+					 .signature = sig_hex};
+	return bst_q_checkpoint_insert(db, &row);
+}
+
 struct cp {
 	const char *slug, *kind;
 	const struct bst_audit_key *k;
@@ -156,24 +179,7 @@ static enum bst_qs checkpoint_txn(bst_db *db, void *cls)
 		return BST_QS_NO_RESULTS; /* nothing new to vouch for */
 	if (!hash[0])
 		return BST_QS_NO_RESULTS; /* not chained yet: the next append does it */
-	bst_buf msg;
-	bst_buf_init(&msg);
-	uint8_t sig[crypto_sign_BYTES];
-	char sig_hex[2 * crypto_sign_BYTES + 1];
-	if (bst_checkpoint_message(c->slug, c->kind, seq, hash, c->now, &msg) != 0) {
-		bst_buf_free(&msg);
-		return BST_QS_HARD_ERROR;
-	}
-	crypto_sign_detached(sig, NULL, (const uint8_t *)msg.data, msg.len, c->k->sk);
-	bst_buf_free(&msg);
-	bst_hex(sig, sizeof sig, sig_hex);
-	struct bst_checkpoint_row row = {.seq = seq,
-					 .hash = hash,
-					 .at_ms = c->now,
-					 .kind = c->kind,
-					 .key_id = c->k->id,
-					 .signature = sig_hex};
-	return bst_q_checkpoint_insert(db, &row);
+	return bst_checkpoint_sign(db, c->slug, c->k, c->kind, seq, hash, c->now);
 }
 
 int bst_checkpoint_write(bst_db *db, const char *slug, const struct bst_audit_key *k,

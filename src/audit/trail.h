@@ -44,6 +44,10 @@ int bst_audit_key_public(const char *data_dir, uint8_t pk[BST_AUDIT_PK_BYTES], c
  * (8 bytes big-endian each). */
 int bst_checkpoint_message(const char *slug, const char *kind, int64_t seq,
 			   const char *hash, int64_t at_ms, bst_buf *out);
+/* Signs and stores a checkpoint of entry seq, whose hash is hash (in the
+ * caller's transaction, if any). */
+enum bst_qs bst_checkpoint_sign(bst_db *db, const char *slug, const struct bst_audit_key *k,
+				const char *kind, int64_t seq, const char *hash, int64_t now_ms);
 /* Signs and stores a checkpoint of the head of the chain ("periodic",
  * "shutdown"). Skipped (returns 0) when the head is already the last
  * checkpoint's seq and kind is "periodic". Returns 0, or -1 (logged). */

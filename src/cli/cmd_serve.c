@@ -1,5 +1,6 @@
 /* bastide serve: the HTTP(S) server and the background jobs, until
  * SIGINT or SIGTERM. */
+#include "audit/retention.h"
 #include "audit/writer.h"
 #include "cli/common.h"
 #include "core/log.h"
@@ -46,9 +47,16 @@ static void job_document_purge(void *cls, int64_t now)
 	bst_doc_purge_run(j->install, j->registry, j->config, now);
 }
 
+static void job_audit_retention(void *cls, int64_t now)
+{
+	struct jobs *j = cls;
+	bst_audit_retention_run(j->install, j->registry, j->config, now);
+}
+
 /* The jobs and their first run after start: the mail safety net soon, the
  * digest after a minute (a server restarting in a loop does not mail), the
- * purge of deleted documents after two. */
+ * purge of deleted documents after two, the trail's retention purge after
+ * ten minutes, then daily. */
 static struct bst_scheduler *start_jobs(struct jobs *j)
 {
 	struct bst_scheduler *s = bst_scheduler_new();
@@ -57,6 +65,8 @@ static struct bst_scheduler *start_jobs(struct jobs *j)
 	    bst_scheduler_add(s, "digest", 60000, BST_DIGEST_RUN_PERIOD_MS, job_digest, j) != 0 ||
 	    bst_scheduler_add(s, "document-purge", 120000, BST_DOC_PURGE_PERIOD_MS,
 			      job_document_purge, j) != 0 ||
+	    bst_scheduler_add(s, "audit-retention", 10 * 60000, BST_AUDIT_PURGE_PERIOD_MS,
+			      job_audit_retention, j) != 0 ||
 	    bst_scheduler_start(s) != 0) {
 		bst_scheduler_stop(s);
 		return NULL;
@@ -116,7 +126,8 @@ int bst_cmd_serve(int argc, char **argv)
 	struct jobs jobs = {c.install, srv.registry, &c.cfg};
 	struct bst_scheduler *scheduler = start_jobs(&jobs);
 	if (!scheduler)
-		bst_log_error("the job scheduler did not start: no notification mail, no digests");
+		bst_log_error("the job scheduler did not start: no notification mail, no digests, "
+			      "no purge of the access log");
 	bst_log_info("bastide %s serving on http://%s%s%s (data %s)", BST_VERSION, c.cfg.listen,
 		     c.cfg.tls_listen[0] ? " and https://" : "", c.cfg.tls_listen, c.data);
 	int sig = 0;

@@ -137,8 +137,15 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		c->audit_log_static = strcmp(value, "true") == 0;
 	} else if (IS("audit", "retention_days")) {
 		rc = set_uint(value, &c->audit_retention_days);
-		if (rc == 0 && c->audit_retention_days < BST_AUDIT_RETENTION_MIN_DAYS)
+		if (rc == 0 && c->audit_retention_days < BST_AUDIT_RETENTION_MIN_DAYS) {
+			if (!st->err[0])
+				snprintf(st->err, st->errlen,
+					 "[audit] retention_days is %u, below the floor of %d "
+					 "days (six months) under which access traces may not "
+					 "be kept",
+					 c->audit_retention_days, BST_AUDIT_RETENTION_MIN_DAYS);
 			rc = -1;
+		}
 	} else if (IS("documents", "max_file_mb")) {
 		rc = set_uint(value, &c->doc_max_file_mb) != 0 || c->doc_max_file_mb < 1 ||
 				     c->doc_max_file_mb > BST_CONFIG_FILE_MB_MAX

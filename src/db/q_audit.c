@@ -63,8 +63,37 @@ enum bst_qs bst_q_trail_head(bst_db *db, int64_t *seq, char hash[65])
 	*seq = 0;
 	hash[0] = '\0';
 	struct head h = {seq, hash};
-	return bst_db_exec(db, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1",
+	enum bst_qs qs =
+	    bst_db_exec(db, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1",
+			(struct bst_qp[]){BST_QP_END}, head_row, &h);
+	if (qs != BST_QS_NO_RESULTS)
+		return qs;
+	/* every entry purged: the chain goes on from the last truncation */
+	return bst_db_exec(db,
+			   "SELECT seq, hash FROM checkpoints WHERE kind = 'truncation'"
+			   " ORDER BY seq DESC LIMIT 1",
 			   (struct bst_qp[]){BST_QP_END}, head_row, &h);
+}
+
+enum bst_qs bst_q_trail_get(bst_db *db, int64_t seq, bst_trail_fn fn, void *cls)
+{
+	struct each e = {fn, cls};
+	return bst_db_exec(db, "SELECT " TRAIL_COLS " FROM trail WHERE seq = $1",
+			   (struct bst_qp[]){BST_QP_INT(seq), BST_QP_END}, each_row, &e);
+}
+
+enum bst_qs bst_q_trail_signins(bst_db *db, const char *email, int limit, bst_trail_fn fn,
+				void *cls)
+{
+	struct each e = {fn, cls};
+	return bst_db_exec(
+	    db,
+	    "SELECT " TRAIL_COLS " FROM trail INDEXED BY trail_target"
+	    " WHERE kind = 1 AND target = $1 AND event IN ('auth.login.success',"
+	    " 'auth.login.failure', 'auth.mfa.success', 'auth.mfa.failure')"
+	    " ORDER BY seq DESC LIMIT $2",
+	    (struct bst_qp[]){BST_QP_TEXT(email), BST_QP_INT(limit), BST_QP_END}, each_row,
+	    &e);
 }
 
 enum bst_qs bst_q_trail_insert(bst_db *db, const struct bst_trail_entry *e,
@@ -130,8 +159,9 @@ enum bst_qs bst_q_trail_count(bst_db *db, int64_t *n)
 
 /* One statement per leading filter, so that each uses its own index; the
  * other filters are checked on the rows that index yields. */
-#define LIST_WHERE                                                                       \
-	" ($1 = 0 OR user_id = $1) AND ($2 IS NULL OR client_addr = $2)"                 \
+#define LIST_WHERE " ($1 = 0 OR user_id = $1) AND" LIST_WHERE_NO_USER
+#define LIST_WHERE_NO_USER                                                               \
+	" ($2 IS NULL OR client_addr = $2)"                                              \
 	" AND ($3 IS NULL OR (kind = 0 AND path >= $3 AND path < $4))"                   \
 	" AND ($5 IS NULL OR (kind = 1 AND event >= $5 AND event < $6))"                 \
 	" AND ($7 = 0 OR (kind = 0 AND status >= $7 * 100 AND status < $7 * 100 + 100))" \
@@ -165,6 +195,8 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 		prefix_end(f->path_prefix, path_end, sizeof path_end);
 	if (f->event_prefix)
 		prefix_end(f->event_prefix, event_end, sizeof event_end);
+	/* the statement by date orders by at_ms: its cursor is ($13, $14) */
+	bool dated = !f->user_id && !f->client_addr && (f->from_ms || f->to_ms);
 	/* an empty upper bound ("" when the prefix is all 0xff) means no bound */
 	const struct bst_qp p[] = {
 	    BST_QP_INT(f->user_id),
@@ -176,10 +208,26 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 	    BST_QP_INT(f->status_class),
 	    BST_QP_INT(f->from_ms),
 	    BST_QP_INT(f->to_ms),
-	    BST_QP_INT(f->before),
+	    BST_QP_INT(dated ? 0 : f->before),
 	    BST_QP_INT(f->limit > 0 ? f->limit : 50),
+	    BST_QP_TEXT(f->target),
+	    BST_QP_INT(dated ? f->before : 0),
+	    BST_QP_INT(f->before_at_ms),
 	    BST_QP_END,
 	};
+	if (f->user_id && f->target)
+		/* what the user did, and the events about them that another
+		 * actor made (a refused sign-in is anonymous): each half newest
+		 * first through its own index, then merged */
+		return bst_db_exec(
+		    db,
+		    "SELECT * FROM (SELECT " TRAIL_COLS " FROM trail INDEXED BY trail_user"
+		    " WHERE user_id = $1 AND" LIST_WHERE " ORDER BY seq DESC LIMIT $11)"
+		    " UNION ALL SELECT * FROM (SELECT " TRAIL_COLS
+		    " FROM trail INDEXED BY trail_target WHERE kind = 1 AND target = $12"
+		    " AND user_id IS NOT $1 AND" LIST_WHERE_NO_USER
+		    " ORDER BY seq DESC LIMIT $11) ORDER BY seq DESC LIMIT $11",
+		    p, each_row, &e);
 	if (f->user_id)
 		return bst_db_exec(
 		    db,
@@ -197,6 +245,7 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 				   "SELECT " TRAIL_COLS
 				   " FROM trail INDEXED BY trail_at WHERE"
 				   " at_ms >= $8 AND" LIST_WHERE
+				   " AND ($13 = 0 OR at_ms < $14 OR (at_ms = $14 AND seq < $13))"
 				   " ORDER BY at_ms DESC, seq DESC LIMIT $11",
 				   p, each_row, &e);
 	return bst_db_exec(db,
@@ -227,7 +276,13 @@ enum bst_qs bst_q_trail_oldest(bst_db *db, int64_t *seq, int64_t *at_ms)
 
 enum bst_qs bst_q_trail_purge(bst_db *db, int64_t up_to)
 {
-	return bst_db_exec(db, "DELETE FROM trail WHERE seq <= $1",
+	enum bst_qs qs = bst_db_exec(db, "DELETE FROM trail WHERE seq <= $1",
+				     (struct bst_qp[]){BST_QP_INT(up_to), BST_QP_END}, NULL, NULL);
+	if (qs < 0)
+		return qs;
+	/* the checkpoints of purged entries vouch for nothing left; the
+	 * truncation checkpoint of up_to itself stays */
+	return bst_db_exec(db, "DELETE FROM checkpoints WHERE seq < $1",
 			   (struct bst_qp[]){BST_QP_INT(up_to), BST_QP_END}, NULL, NULL);
 }
 

@@ -24,8 +24,9 @@ struct bst_trail_entry {
 	const char *user_agent, *event, *target, *details;
 };
 
-/* The last entry: *seq 0 and hash "" when the trail is empty; *hash ""
- * too when that entry is not chained yet (rows carried over by 0002). */
+/* The last entry: *seq 0 and hash "" when the trail is empty (when every
+ * entry was purged, the last truncation checkpoint's seq and hash); *hash
+ * "" too when that entry is not chained yet (rows carried over by 0002). */
 enum bst_qs bst_q_trail_head(bst_db *db, int64_t *seq, char hash[65]);
 /* Inserts e (its seq given). NO_RESULTS when that seq is already taken. */
 enum bst_qs bst_q_trail_insert(bst_db *db, const struct bst_trail_entry *e,
@@ -38,18 +39,29 @@ enum bst_qs bst_q_trail_each(bst_db *db, int64_t from_seq, bst_trail_fn fn, void
 /* The first entry at or after at_ms: *seq 0 when there is none. */
 enum bst_qs bst_q_trail_first_at(bst_db *db, int64_t at_ms, int64_t *seq);
 enum bst_qs bst_q_trail_count(bst_db *db, int64_t *n);
+/* The entry seq, if it is there (NO_RESULTS otherwise). */
+enum bst_qs bst_q_trail_get(bst_db *db, int64_t seq, bst_trail_fn fn, void *cls);
+/* The sign-in events (password and second factor, successes and
+ * failures) whose target is email, newest first, at most limit. */
+enum bst_qs bst_q_trail_signins(bst_db *db, const char *email, int limit, bst_trail_fn fn,
+				void *cls);
 
-/* The viewer: newest first, seq < before (0: from the newest), at most
- * limit rows. Unset filters are 0 / NULL. status_class 2..5 keeps
+/* The viewer: newest first (by seq; by at_ms then seq with a date range),
+ * after the cursor, at most limit rows. Unset filters are 0 / NULL. status_class 2..5 keeps
  * 200-299 ... 500-599 (access entries only). */
 struct bst_trail_filter {
 	int64_t user_id;
+	/* with user_id: also the security events whose target is this (the
+	 * user's e-mail), whoever their actor */
+	const char *target;
 	const char *client_addr;
 	const char *path_prefix;  /* access entries whose path starts so */
 	const char *event_prefix; /* security events whose name starts so */
 	int status_class;
 	int64_t from_ms, to_ms; /* at_ms in [from_ms, to_ms) */
-	int64_t before;
+	/* the cursor: the last entry of the page before (0: the first page).
+	 * A date range lists by at_ms then seq, so it needs both. */
+	int64_t before, before_at_ms;
 	int limit;
 };
 enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
@@ -57,7 +69,8 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 
 /* Retention: the oldest entry's seq and time (*seq 0 when empty). */
 enum bst_qs bst_q_trail_oldest(bst_db *db, int64_t *seq, int64_t *at_ms);
-/* Deletes the entries with seq <= up_to. */
+/* Deletes the entries with seq <= up_to, and the checkpoints of entries
+ * before up_to. */
 enum bst_qs bst_q_trail_purge(bst_db *db, int64_t up_to);
 
 struct bst_checkpoint_row {

@@ -63,6 +63,11 @@ const struct bst_route bst_routes[] = {
 	{"POST", "/admin/users/{id}", bst_page_admin_user, BST_R_ADMIN | BST_R_REAUTH, NULL},
 	{"GET", "/admin/settings", bst_page_admin_settings, BST_R_ADMIN | BST_R_REAUTH, NULL},
 	{"POST", "/admin/settings", bst_page_admin_settings, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/access-log", bst_page_admin_access_log, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/access-log.csv", bst_page_admin_access_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/access-log.json", bst_page_admin_access_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/access-log/{seq}", bst_page_admin_access_entry, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/access-log/verify", bst_page_admin_access_verify, BST_R_ADMIN | BST_R_REAUTH, NULL},
 
 	{"GET", "/api/v1/me", bst_api_me, BST_R_AUTH, NULL},
 	{"POST", "/api/v1/register", bst_api_register, BST_R_PUBLIC, NULL},
@@ -73,6 +78,9 @@ const struct bst_route bst_routes[] = {
 	{"DELETE", "/api/v1/sessions/{id}", bst_api_session, BST_R_AUTH | BST_R_WRITE, NULL},
 	{"GET", "/api/v1/users", bst_api_users, BST_R_AUTH, NULL},
 	{"POST", "/api/v1/users", bst_api_users, BST_R_ADMIN | BST_R_WRITE, NULL},
+	{"GET", "/api/v1/audit/access-log", bst_api_audit_access_log, BST_R_ADMIN, NULL},
+	{"GET", "/api/v1/audit/access-log.csv", bst_page_admin_access_export, BST_R_ADMIN, NULL},
+	{"GET", "/api/v1/audit/access-log.json", bst_page_admin_access_export, BST_R_ADMIN, NULL},
 	/* collaboration: one fragment per feature, each owned by its files */
 #include "http/routes_groups.inc"
 #include "http/routes_posts.inc"

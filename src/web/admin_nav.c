@@ -9,6 +9,7 @@ static const struct {
 	{"users", "/admin/users", N_("Users")},
 	{"settings", "/admin/settings", N_("Settings")},
 	{"apps", "/admin/apps", N_("Applications")},
+	{"access-log", "/admin/access-log", N_("Access log")},
 };
 
 void bst_page_admin_nav(struct bst_req *r, bst_buf *b, const char *current)

@@ -1,10 +1,16 @@
 /* /settings/sessions: where the user is signed in (device, address,
- * times), with a button to end any other session or all of them at once. */
+ * times), with a button to end any other session or all of them at once;
+ * then "was this you?": the user's own recent sign-ins from the access
+ * log, refused ones included (time, result, address, device). */
 #include "web/pages.h"
+#include "audit/log.h"
 #include "auth/session.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Sign-ins shown: a few weeks of a person's sign-ins. */
+#define SIGNINS_SHOWN 30
 
 /* Sessions listed at most; a user has a handful, more means a script
  * signing in over and over, and the first ones suffice to see it. */
@@ -92,6 +98,82 @@ static void row(void *cls, const struct bst_session_row *s)
 	bst_buf_puts(b, "</td></tr>");
 }
 
+/* What a sign-in event says happened, for its owner. */
+static const char *signin_result(const struct bst_trail_entry *e)
+{
+	if (strcmp(e->event, "auth.login.success") == 0)
+		return _("Signed in");
+	if (strcmp(e->event, "auth.mfa.success") == 0)
+		return _("Second factor accepted");
+	bool mfa = strcmp(e->event, "auth.mfa.failure") == 0;
+	json_t *d = json_loads(e->details, 0, NULL);
+	const char *reason = json_string_value(json_object_get(d, "reason"));
+	const char *text;
+	if (reason && (strcmp(reason, "wrong_password") == 0 || strcmp(reason, "wrong_code") == 0))
+		text = mfa ? _("Refused: wrong code") : _("Refused: wrong password");
+	else if (reason && strcmp(reason, "locked") == 0)
+		text = _("Refused: account locked");
+	else if (reason && strcmp(reason, "delayed") == 0)
+		text = _("Refused: too many attempts, asked to wait");
+	else
+		text = mfa ? _("Second factor refused") : _("Refused");
+	json_decref(d);
+	return text;
+}
+
+struct signins {
+	bst_buf *b;
+	int n;
+};
+
+static int signin_row(void *cls, const struct bst_trail_entry *e, const char *hash)
+{
+	(void)hash;
+	struct signins *s = cls;
+	bst_buf *b = s->b;
+	char when[64];
+	bst_i18n_datetime(e->at_ms, when, sizeof when);
+	bst_buf_puts(b, "<tr><th scope=\"row\">");
+	bst_html_txt(b, when);
+	bst_buf_printf(b, "</th><td>%s</td><td>", signin_result(e));
+	bst_html_txt(b, e->client_addr[0] ? e->client_addr : _("unknown address"));
+	bst_buf_puts(b, "</td><td>");
+	device(b, e->user_agent);
+	bst_buf_puts(b, "</td></tr>");
+	s->n++;
+	return 0;
+}
+
+/* "Was this you?" */
+static int signins(struct bst_req *r, bst_buf *b)
+{
+	bst_buf rows;
+	bst_buf_init(&rows);
+	struct signins s = {&rows, 0};
+	if (bst_audit_own_signins(&r->ctx, SIGNINS_SHOWN, signin_row, &s) != BST_ALOG_OK) {
+		bst_buf_free(&rows);
+		return -1;
+	}
+	bst_buf_printf(b, "<section aria-labelledby=\"h-signins\"><h2 id=\"h-signins\">%s</h2><p>%s</p>",
+		       _("Was this you?"),
+		       _("The last sign-ins to your account, refused ones included. If one was "
+			 "not you, change your password and end your other sessions."));
+	if (s.n == 0) {
+		bst_buf_printf(b, "<p>%s</p>", _("No sign-in is recorded yet."));
+	} else {
+		bst_buf_printf(b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+				  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+				  "<th scope=\"col\">%s</th></tr></thead><tbody>",
+			       _("Recent sign-ins, newest first"), _("Time"), _("Result"),
+			       _("Address"), _("Device"));
+		bst_buf_cat(b, &rows);
+		bst_buf_puts(b, "</tbody></table>");
+	}
+	bst_buf_puts(b, "</section>");
+	bst_buf_free(&rows);
+	return 0;
+}
+
 static void render(struct bst_req *r)
 {
 	bst_buf b;
@@ -117,6 +199,11 @@ static void render(struct bst_req *r)
 		bst_buf_printf(&b, "<input type=\"hidden\" name=\"action\" value=\"end-others\">"
 				   "<p><button type=\"submit\">%s</button></p></form>",
 			       _("End all other sessions"));
+	}
+	if (signins(r, &b) != 0) {
+		bst_buf_free(&b);
+		bst_reply_error(r, 500, "internal", _("Something went wrong on our side."));
+		return;
 	}
 	bst_buf_printf(&b, "<p><a href=\"/settings\">%s</a></p>", _("Back to my account"));
 	bst_page_end(r, &b);

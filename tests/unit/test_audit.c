@@ -13,6 +13,9 @@
 
 #include "audit/access.h"
 #include "audit/audit.h"
+#include "audit/export.h"
+#include "audit/filter.h"
+#include "audit/retention.h"
 #include "audit/trail.h"
 #include "audit/verify.h"
 #include "core/crypto.h"
@@ -133,6 +136,158 @@ static void test_chain_verifies_and_names_a_rewritten_hash(void **state)
 	sodium_memzero(&k, sizeof k);
 }
 
+#define DAY (24LL * 3600 * 1000)
+
+static void append_at(bst_db *db, int64_t at_ms, const char *path)
+{
+	struct bst_trail_entry e = {.at_ms = at_ms, .kind = BST_TRAIL_ACCESS, .method = "GET",
+				    .path = path, .status = 200};
+	struct bst_trail_entry *ep = &e;
+	assert_int_equal(bst_trail_append(db, &ep, 1), 0);
+}
+
+static int64_t count(bst_db *db)
+{
+	int64_t n = 0;
+	assert_true(bst_q_trail_count(db, &n) >= 0);
+	return n;
+}
+
+static void test_purge_cuts_the_old_start_in_batches_and_still_verifies(void **state)
+{
+	struct bst_test_platform *t = *state;
+	bst_db *db = t->p->audit;
+	struct bst_audit_key k;
+	int created;
+	char err[256];
+	assert_int_equal(bst_audit_key_ensure(t->dir, &k, &created, err, sizeof err), 0);
+	/* 7 entries 400 days old, then 3 from yesterday */
+	for (int i = 0; i < 7; i++)
+		append_at(db, NOW - 400 * DAY, "/old");
+	for (int i = 0; i < 3; i++)
+		append_at(db, NOW - DAY, "/new");
+	assert_int_equal(bst_checkpoint_write(db, "acme", &k, "periodic", NOW - DAY), 0);
+
+	struct bst_audit_purge_report r;
+	assert_int_equal(bst_audit_purge(db, "acme", &k, 365, NOW, 3, &r), 0);
+	assert_int_equal(r.deleted, 7);
+	assert_int_equal(r.through, 7);
+	assert_int_equal(r.batches, 3); /* 3 + 3 + 1 */
+	/* the 3 recent entries and the purge's own event remain */
+	assert_int_equal(count(db), 4);
+	uint8_t pk[BST_AUDIT_PK_BYTES];
+	assert_int_equal(bst_audit_key_public(t->dir, pk, err, sizeof err), 0);
+	struct bst_audit_verdict v;
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_true(v.ok);
+	assert_int_equal(v.entries, 4);
+
+	/* nothing old left: nothing happens, nothing is recorded */
+	assert_int_equal(bst_audit_purge(db, "acme", &k, 365, NOW, 3, &r), 0);
+	assert_int_equal(r.deleted, 0);
+	assert_int_equal(count(db), 4);
+
+	/* a year later everything goes; the chain goes on from the truncation */
+	assert_int_equal(bst_audit_purge(db, "acme", &k, 183, NOW + 400 * DAY, 0, &r), 0);
+	assert_int_equal(r.deleted, 4);
+	assert_int_equal(count(db), 1); /* the purge event */
+	append_at(db, NOW + 400 * DAY, "/later");
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_true(v.ok);
+	assert_int_equal(v.entries, 2);
+
+	/* deleting what remains at the start is still caught */
+	assert_int_equal(bst_db_exec(db, "DELETE FROM trail WHERE seq = $1",
+				     (struct bst_qp[]){BST_QP_INT(r.through + 1), BST_QP_END},
+				     NULL, NULL),
+			 1);
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_false(v.ok);
+	assert_int_equal(v.broken_seq, r.through + 1);
+	sodium_memzero(&k, sizeof k);
+}
+
+static void check_cell(const char *in, const char *want)
+{
+	bst_buf b;
+	bst_buf_init(&b);
+	bst_audit_csv_cell(&b, in);
+	assert_string_equal(bst_buf_str(&b), want);
+	bst_buf_free(&b);
+}
+
+static void test_csv_cell_neutralises_formulas_and_quotes(void **state)
+{
+	(void)state;
+	check_cell("plain", "plain");
+	check_cell("", "");
+	check_cell(NULL, "");
+	/* OWASP CSV injection: = + - @ tab CR start a formula */
+	check_cell("=1+2", "'=1+2");
+	check_cell("+1", "'+1");
+	check_cell("-1", "'-1");
+	check_cell("@SUM(A1)", "'@SUM(A1)");
+	check_cell("\tx", "'\tx");
+	check_cell("\rx", "\"'\rx\"");
+	check_cell("a=b", "a=b"); /* only at the start */
+	/* RFC 4180: commas, quotes and line breaks are quoted, quotes doubled */
+	check_cell("a,b", "\"a,b\"");
+	check_cell("say \"hi\"", "\"say \"\"hi\"\"\"");
+	check_cell("two\nlines", "\"two\nlines\"");
+	check_cell("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+	check_cell("\"", "\"\"\"\"");
+}
+
+static void test_filter_parses_dates_status_and_cursor(void **state)
+{
+	(void)state;
+	struct bst_audit_query q;
+	struct bst_audit_filter_args a = {.user = "Alice@Example.org", .addr = "2001:db8::1",
+					  .what = "auth.login", .status = "4xx",
+					  .from = "2024-02-29", .to = "2024-03-01",
+					  .cursor = "42.1709164800000"};
+	assert_int_equal(bst_audit_filter_parse(&a, &q), BST_ALOG_OK);
+	assert_string_equal(q.email, "alice@example.org");
+	assert_string_equal(q.f.target, "alice@example.org");
+	assert_string_equal(q.f.event_prefix, "auth.login");
+	assert_null(q.f.path_prefix);
+	assert_int_equal(q.f.status_class, 4);
+	assert_int_equal(q.f.from_ms, 1709164800000LL); /* 2024-02-29T00:00:00Z */
+	assert_int_equal(q.f.to_ms, 1709337600000LL);   /* 2024-03-02T00:00:00Z: the 1st included */
+	assert_int_equal(q.f.before, 42);
+	assert_int_equal(q.f.before_at_ms, 1709164800000LL);
+	struct bst_audit_filter_args path = {.what = "/admin?x=1"};
+	assert_int_equal(bst_audit_filter_parse(&path, &q), BST_ALOG_OK);
+	assert_string_equal(q.f.path_prefix, "/admin?x=1");
+
+	const struct {
+		struct bst_audit_filter_args a;
+		enum bst_alog_status want;
+	} bad[] = {
+	    {{.from = "2023-02-29"}, BST_ALOG_BAD_DATE},
+	    {{.from = "2024-13-01"}, BST_ALOG_BAD_DATE},
+	    {{.to = "24-01-01"}, BST_ALOG_BAD_DATE},
+	    {{.to = "2024-01-01T00:00:00Z"}, BST_ALOG_BAD_DATE},
+	    {{.from = "1969-12-31"}, BST_ALOG_BAD_DATE},
+	    {{.from = "2024-03-02", .to = "2024-03-01"}, BST_ALOG_BAD_RANGE},
+	    {{.status = "6xx"}, BST_ALOG_BAD_STATUS},
+	    {{.status = "4"}, BST_ALOG_BAD_STATUS},
+	    {{.user = "nobody"}, BST_ALOG_BAD_USER},
+	    {{.addr = "1.2.3.4; DROP"}, BST_ALOG_BAD_ADDR},
+	    {{.what = "Auth Login"}, BST_ALOG_BAD_WHAT},
+	    {{.cursor = "12"}, BST_ALOG_BAD_CURSOR},
+	    {{.cursor = "0.5"}, BST_ALOG_BAD_CURSOR},
+	    {{.cursor = "-1.5"}, BST_ALOG_BAD_CURSOR},
+	    {{.cursor = "1.9999999999999999999"}, BST_ALOG_BAD_CURSOR},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(bst_audit_filter_parse(&bad[i].a, &q), bad[i].want);
+	/* a date range of one day, the same date twice */
+	struct bst_audit_filter_args day = {.from = "2024-03-01", .to = "2024-03-01"};
+	assert_int_equal(bst_audit_filter_parse(&day, &q), BST_ALOG_OK);
+	assert_int_equal(q.f.to_ms - q.f.from_ms, 86400000LL);
+}
+
 static void test_scrub_redacts_link_tokens_and_secret_arguments(void **state)
 {
 	char out[BST_AUDIT_PATH_MAX + 1];
@@ -177,6 +332,10 @@ int main(void)
 		cmocka_unit_test(test_hash_is_blake2b_of_previous_and_encoding),
 		cmocka_unit_test_setup_teardown(test_chain_verifies_and_names_a_rewritten_hash,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_purge_cuts_the_old_start_in_batches_and_still_verifies, setup, teardown),
+		cmocka_unit_test(test_csv_cell_neutralises_formulas_and_quotes),
+		cmocka_unit_test(test_filter_parses_dates_status_and_cursor),
 		cmocka_unit_test(test_scrub_redacts_link_tokens_and_secret_arguments),
 		cmocka_unit_test(test_clean_neutralises_controls_and_cuts_at_a_character),
 		cmocka_unit_test(test_session_ref_is_keyed_short_and_empty_without_session),

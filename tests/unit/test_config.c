@@ -256,6 +256,20 @@ static void test_config_overlong_value_is_an_error(void **state)
 	assert_non_null(strstr(err, "invalid value for [server] listen"));
 }
 
+static void test_config_refuses_an_audit_retention_below_six_months(void **state)
+{
+	struct fx *f = *state;
+	struct bst_config c;
+	char err[600];
+	assert_int_equal(load(f, "[audit]\nretention_days = 182\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "line 2"));
+	assert_non_null(strstr(err, "retention_days is 182, below the floor of 183 days"));
+	assert_int_equal(load(f, "[audit]\nretention_days = 183\n", &c, err, sizeof err), 0);
+	assert_int_equal(c.audit_retention_days, 183);
+	assert_int_equal(load(f, "[server]\n", &c, err, sizeof err), 0);
+	assert_int_equal(c.audit_retention_days, 365);
+}
+
 static void test_config_syntax_error_names_its_line(void **state)
 {
 	struct fx *f = *state;
@@ -298,6 +312,8 @@ int main(void)
 		test_config_bad_scheme_and_too_many_proxies_are_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_overlong_value_is_an_error, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_config_refuses_an_audit_retention_below_six_months, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_syntax_error_names_its_line,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_missing_file_is_an_error, setup,
