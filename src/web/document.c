@@ -5,6 +5,7 @@
  * pages of the feature and the API share. */
 #include "web/documents.h"
 #include "core/log.h"
+#include "http/upload.h"
 #include "web/pages.h"
 
 #include <microhttpd.h>
@@ -23,14 +24,21 @@ static const char *const inline_types[] = {"image/png", "image/jpeg", "image/gif
 
 /* ---- shared helpers ---- */
 
+const char *bst_document_too_large(struct bst_req *r)
+{
+	/* the limit is the operator's, under the transport's ceiling: say it */
+	int64_t max = bst_doc_file_max(&r->ctx);
+	if (max > BST_UPLOAD_BODY_MAX)
+		max = BST_UPLOAD_BODY_MAX;
+	return bst_arena_printf(r->arena, _("This file is larger than the limit of %lld MB."),
+				(long long)(max / 1000000));
+}
+
 void bst_document_error(struct bst_req *r, enum bst_doc_status st)
 {
-	if (st == BST_DOC_TOO_LARGE) { /* the limit is the operator's: say it */
-		long long mb = (long long)(bst_doc_file_max(&r->ctx) / 1000000);
+	if (st == BST_DOC_TOO_LARGE) {
 		bst_reply_error(r, bst_doc_http_status(st), bst_doc_code(st),
-				bst_arena_printf(r->arena,
-						 _("This file is larger than the limit of %lld MB."),
-						 mb));
+				bst_document_too_large(r));
 		return;
 	}
 	bst_reply_error(r, bst_doc_http_status(st), bst_doc_code(st), _(bst_doc_text(st)));
