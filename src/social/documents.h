@@ -190,9 +190,10 @@ enum bst_doc_status bst_doc_move(struct bst_ctx *ctx, int64_t id, int64_t folder
  * owner_id) — the document's own when owner is NULL — with all its
  * versions: only rows move; the blobs stay where they are, and the quota,
  * which counts the platform's bytes, does not change. ctx must be allowed
- * to change the document where it is (bst_doc_rights.change) and to write
- * to the target (bst_library.write); a target ctx may not know of is
- * NOT_FOUND. Refused, changing nothing:
+ * to change the document where it is (bst_doc_rights.change) and, for
+ * another library, to write to it (bst_library.write: as an upload would;
+ * within its own library changing is enough, so a manager who is no
+ * member moves there too); a target ctx may not know of is NOT_FOUND. Refused, changing nothing:
  *  - MOVE_NAME_TAKEN when a live document of the target folder has the
  *    same name;
  *  - ATTACHED when a live publication carries the document and could not

@@ -660,10 +660,24 @@ static void test_move_needs_change_at_source_and_write_at_target(void **state)
 	assert_int_equal(bst_doc_move_to(&bob, alices, "user", 0, 0), BST_DOC_FORBIDDEN);
 	/* a reader who is no member changes nothing */
 	assert_int_equal(bst_doc_move_to(&carol, bobs, "user", 0, 0), BST_DOC_FORBIDDEN);
-	/* a platform administrator manages the open group's library, but may
-	 * not add to a secret group he is not in */
+	/* a platform administrator manages the open group's library: he moves
+	 * within it, though he is no member, but may not add to a secret group
+	 * he is not in, nor to the open group from elsewhere */
+	struct bst_library open;
+	int64_t folder, admins;
+	assert_int_equal(bst_library_open(&admin, "group", f->open_group, &open), BST_DOC_OK);
+	assert_false(open.write);
+	struct bst_library alices_open;
+	assert_int_equal(bst_library_open(&alice, "group", f->open_group, &alices_open), BST_DOC_OK);
+	assert_int_equal(bst_folder_create(&alice, &alices_open, 0, "Sorted", &folder), BST_DOC_OK);
+	assert_int_equal(bst_doc_move(&admin, bobs, folder), BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&admin, bobs, "group", f->open_group, 0), BST_DOC_OK);
 	assert_int_equal(bst_doc_move_to(&admin, bobs, "group", f->secret_group, 0),
 			 BST_DOC_NOT_FOUND);
+	assert_int_equal(upload(&admin, "user", 0, 0, 0, "admin.txt", "r", 1, &admins, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&admin, admins, "group", f->open_group, 0),
+			 BST_DOC_FORBIDDEN);
 	/* nonsense owners */
 	assert_int_equal(bst_doc_move_to(&bob, bobs, "platform", 1, 0), BST_DOC_INVALID_OWNER);
 	assert_place(f, bobs, "group", f->open_group, 0);
