@@ -222,7 +222,8 @@ static void get_document(struct bst_req *r, int64_t id)
 static void patch_document(struct bst_req *r, int64_t id)
 {
 	const char *name;
-	if (!body_object(r) || !body_string(r, "name", &name))
+	const char *owner;
+	if (!body_object(r) || !body_string(r, "name", &name) || !body_string(r, "owner", &owner))
 		return;
 	json_t *jf = json_object_get(r->json, "folder");
 	int64_t folder = 0;
@@ -230,13 +231,28 @@ static void patch_document(struct bst_req *r, int64_t id)
 		bst_document_error(r, BST_DOC_FOLDER_NOT_FOUND);
 		return;
 	}
-	if (!name && !jf) {
+	/* a library without "owner" is no library: owner_id alone is refused */
+	int64_t owner_id = 0;
+	json_t *jo = json_object_get(r->json, "owner_id");
+	if (jo && !owner) {
+		bst_document_error(r, BST_DOC_INVALID_OWNER);
+		return;
+	}
+	if (jo && !id_arg(r, "owner_id", &owner_id)) {
+		bst_document_error(r, BST_DOC_NOT_FOUND);
+		return;
+	}
+	if (!name && !jf && !owner) {
 		bst_reply_error(r, 400, "nothing_to_change",
-				_("Give a new \"name\", a \"folder\" (null for the root), or both."));
+				_("Give a new \"name\", a \"folder\" (null for the root), a library "
+				  "(\"owner\" and \"owner_id\"), or several of them."));
 		return;
 	}
 	enum bst_doc_status st = BST_DOC_OK;
-	if (jf)
+	/* into another library without "folder": its root */
+	if (owner)
+		st = bst_doc_move_to(&r->ctx, id, owner, owner_id, folder);
+	else if (jf)
 		st = bst_doc_move(&r->ctx, id, folder);
 	if (st == BST_DOC_OK && name)
 		st = bst_doc_rename(&r->ctx, id, name);

@@ -236,6 +236,42 @@ enum bst_qs bst_q_document_update(bst_db *db, int64_t id, const char *name,
 			   NULL, NULL);
 }
 
+enum bst_qs bst_q_document_relocate(bst_db *db, int64_t id, const char *owner,
+				    int64_t owner_id, int64_t folder_id, int64_t now)
+{
+	return bst_db_exec(db,
+			   "UPDATE OR IGNORE documents SET owner = $2, owner_id = $3,"
+			   " folder_id = $4, updated_ms = $5 WHERE id = $1 AND deleted_ms IS NULL",
+			   (struct bst_qp[]){BST_QP_INT(id), BST_QP_TEXT(owner), BST_QP_INT(owner_id),
+					     id_or_null(folder_id), BST_QP_INT(now), BST_QP_END},
+			   NULL, NULL);
+}
+
+struct each_post {
+	void (*fn)(void *, int64_t, int64_t);
+	void *cls;
+};
+
+static int each_post_row(void *cls, const bst_row *r)
+{
+	struct each_post *e = cls;
+	e->fn(e->cls, bst_row_int(r, 0), bst_row_int(r, 1));
+	return 0;
+}
+
+enum bst_qs bst_q_document_attached_posts(bst_db *db, int64_t id,
+					  void (*fn)(void *cls, int64_t post_id,
+						     int64_t group_id),
+					  void *cls)
+{
+	struct each_post e = {fn, cls};
+	return bst_db_exec(db,
+			   "SELECT p.id, coalesce(p.group_id, 0) FROM post_attachments a"
+			   " JOIN posts p ON p.id = a.post_id WHERE a.document_id = $1"
+			   " AND p.deleted_ms IS NULL ORDER BY p.id",
+			   (struct bst_qp[]){BST_QP_INT(id), BST_QP_END}, each_post_row, &e);
+}
+
 enum bst_qs bst_q_document_delete(bst_db *db, int64_t id, int64_t by, int64_t now)
 {
 	return bst_db_exec(db,

@@ -154,6 +154,17 @@ enum bst_qs bst_q_document_versions(bst_db *db, int64_t document_id,
  * (or the document is gone). */
 enum bst_qs bst_q_document_update(bst_db *db, int64_t id, const char *name,
 				  int64_t folder_id, int64_t now);
+/* Moves a live document, with its versions, to folder_id (0: the root)
+ * of the library (owner, owner_id). NO_RESULTS when a live document of
+ * the target folder has its name (or the document is gone). */
+enum bst_qs bst_q_document_relocate(bst_db *db, int64_t id, const char *owner,
+				    int64_t owner_id, int64_t folder_id, int64_t now);
+/* The live (not deleted) publications a document is attached to: fn gets
+ * each post id and its group (0: the platform feed). */
+enum bst_qs bst_q_document_attached_posts(bst_db *db, int64_t id,
+					  void (*fn)(void *cls, int64_t post_id,
+						     int64_t group_id),
+					  void *cls);
 enum bst_qs bst_q_document_delete(bst_db *db, int64_t id, int64_t by, int64_t now);
 /* Makes a deleted document live again in folder_id; NO_RESULTS when a
  * live document of that folder took its name meanwhile. */

@@ -75,6 +75,13 @@ static bool is_state_changing(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
+/* What a streaming route says of a file too large (router.h), or NULL. */
+static const char *route_too_large(struct bst_req *r)
+{
+	const struct bst_stream_ops *ops = r->route ? r->route->stream : NULL;
+	return ops && ops->too_large ? ops->too_large(r) : NULL;
+}
+
 /* Parses query, cookies and (with_body) the body; answers 400/413 itself
  * on failure. */
 static bool parse_input(struct bst_req *r, bool with_body)
@@ -96,8 +103,9 @@ static bool parse_input(struct bst_req *r, bool with_body)
 		return false;
 	}
 	if (r->body_too_large) {
+		const char *why = route_too_large(r);
 		bst_reply_error(r, 413, "body_too_large",
-				_("This request is larger than the server accepts."));
+				why ? why : _("This request is larger than the server accepts."));
 		return false;
 	}
 	if (!with_body || !is_state_changing(r->method) || r->body.len == 0)
@@ -335,8 +343,10 @@ void bst_pipeline_run(struct bst_req *r)
 	if (!r->prepared && !bst_pipeline_prepare(r, true))
 		return;
 	if (r->upload && r->stream_error && !r->status) {
+		const char *why = r->stream_error == 413 ? route_too_large(r) : NULL;
 		bst_reply_error(r, r->stream_error, "upload_refused",
-				r->stream_error == 413
+				why ? why
+				: r->stream_error == 413
 					? _("This file is larger than this platform accepts.")
 				: r->stream_error == 403
 					? _("This form expired or came from another site. Go "

@@ -43,6 +43,10 @@ struct bst_stream_ops {
 	int (*file_data)(struct bst_req *r, const char *data, size_t len);
 	int (*file_end)(struct bst_req *r);
 	void (*abort)(struct bst_req *r);
+	/* optional: the sentence of a 413 about a file of this route (a body
+	 * past BST_UPLOAD_BODY_MAX, or a file refused for its size), saying the
+	 * limit; NULL for the transport's generic words */
+	const char *(*too_large)(struct bst_req *r);
 };
 
 /* Back-office actions ask for the password again after 15 minutes

@@ -37,6 +37,8 @@ static const struct {
 	[BST_DOC_NOT_DELETED] = {"not_deleted", N_("This is not deleted."), 409},
 	[BST_DOC_RESTORE_EXPIRED] = {"restore_expired", N_("This was deleted more than 30 days ago and can no longer be restored."), 410},
 	[BST_DOC_UNREADABLE] = {"document_unreadable", N_("This document's stored file is damaged and cannot be read. The administrators have been alerted in the server's log."), 500},
+	[BST_DOC_MOVE_NAME_TAKEN] = {"name_taken", N_("A document in the chosen folder already has this name. Rename one of them first, or choose another folder."), 409},
+	[BST_DOC_ATTACHED] = {"document_attached", N_("This document is attached to publications that could not carry it from the chosen library: a publication in a group carries documents of that group's library only, and one for everyone documents of open groups' libraries only. Remove it from those publications first, or choose another library."), 409},
 	[BST_DOC_ERROR] = {"internal", N_("Something went wrong on our side; nothing was changed. Please try again."), 500},
 };
 
@@ -410,32 +412,186 @@ enum bst_doc_status bst_doc_rename(struct bst_ctx *ctx, int64_t id, const char *
 
 enum bst_doc_status bst_doc_move(struct bst_ctx *ctx, int64_t id, int64_t folder_id)
 {
+	return bst_doc_move_to(ctx, id, NULL, 0, folder_id);
+}
+
+/* A move in one transaction: the target folder still live and of the
+ * target library, the row, the publications that carry the document, the
+ * search entry. A refusal rolls everything back (a hard error, never
+ * retried) with m->st saying why. */
+struct move {
+	struct bst_ctx *ctx;
+	const struct bst_document_row *d;
+	const struct bst_library *to;
+	int64_t folder_id;
+	bool check_links; /* the library changes */
+	bool to_open;     /* the target is an open group's library */
+	bool blocked;     /* a live publication could not carry it there */
+	enum bst_doc_status st;
+};
+
+/* The rule of posts.h, for the document once moved. */
+static void link_fits(void *cls, int64_t post_id, int64_t group_id)
+{
+	struct move *m = cls;
+	(void)post_id;
+	bool fits = strcmp(m->to->owner, "group") == 0 &&
+		    (group_id ? group_id == m->to->owner_id : m->to_open);
+	if (!fits)
+		m->blocked = true;
+}
+
+static enum bst_qs move_txn(bst_db *db, void *cls)
+{
+	struct move *m = cls;
+	enum bst_qs qs;
+	m->st = BST_DOC_ERROR;
+	m->blocked = false;
+	if (m->folder_id) {
+		struct bst_folder_row f;
+		qs = bst_q_folder_get(db, m->folder_id, &f);
+		if (qs < 0)
+			return qs;
+		if (qs == BST_QS_NO_RESULTS || f.deleted_ms || strcmp(f.owner, m->to->owner) != 0 ||
+		    f.owner_id != m->to->owner_id) {
+			m->st = BST_DOC_FOLDER_NOT_FOUND;
+			return BST_QS_HARD_ERROR;
+		}
+	}
+	qs = bst_q_document_relocate(db, m->d->id, m->to->owner, m->to->owner_id, m->folder_id,
+				     m->ctx->now);
+	if (qs < 0)
+		return qs;
+	if (qs == BST_QS_NO_RESULTS) {
+		struct bst_document_row now;
+		qs = bst_q_document_get(db, m->d->id, &now);
+		if (qs < 0)
+			return qs;
+		/* deleted meanwhile, or a live document of the folder has its name */
+		m->st = qs == BST_QS_NO_RESULTS || now.deleted_ms ? BST_DOC_NOT_FOUND
+								  : BST_DOC_MOVE_NAME_TAKEN;
+		return BST_QS_HARD_ERROR;
+	}
+	if (m->check_links) {
+		qs = bst_q_document_attached_posts(db, m->d->id, link_fits, m);
+		if (qs < 0)
+			return qs;
+		if (m->blocked) {
+			m->st = BST_DOC_ATTACHED;
+			return BST_QS_HARD_ERROR;
+		}
+	}
+	qs = bst_q_search_put(db, "document", m->d->id, m->d->name, "");
+	if (qs < 0)
+		return qs;
+	m->st = BST_DOC_OK;
+	return BST_QS_ONE_RESULT;
+}
+
+static json_t *place(const struct bst_library *lib, int64_t folder_id)
+{
+	return json_pack("{ss sI sI}", "owner", lib->owner, "owner_id", (json_int_t)lib->owner_id,
+			 "folder", (json_int_t)folder_id);
+}
+
+enum bst_doc_status bst_doc_move_to(struct bst_ctx *ctx, int64_t id, const char *owner,
+				    int64_t owner_id, int64_t folder_id)
+{
 	struct bst_document_row d;
-	struct bst_library lib;
+	struct bst_library from, to;
 	struct bst_doc_rights r;
-	enum bst_doc_status st = bst_doc_get(ctx, id, &d, &lib, &r);
+	enum bst_doc_status st = bst_doc_get(ctx, id, &d, &from, &r);
 	if (st != BST_DOC_OK)
 		return st;
 	if (d.deleted_ms)
 		return BST_DOC_NOT_FOUND;
 	if (!r.change)
 		return BST_DOC_FORBIDDEN;
+	if (owner) {
+		st = bst_library_open(ctx, owner, owner_id, &to);
+		if (st != BST_DOC_OK)
+			return st;
+	} else {
+		to = from;
+	}
+	bool same_library = strcmp(from.owner, to.owner) == 0 && from.owner_id == to.owner_id;
+	/* within its library, changing the document is enough (a platform
+	 * administrator manages a group's library without writing to it);
+	 * into another, ctx adds to it as an upload would */
+	if (!same_library && !to.write)
+		return BST_DOC_FORBIDDEN;
 	if (folder_id < 0)
 		return BST_DOC_FOLDER_NOT_FOUND;
-	st = bst_folder_check(ctx, &lib, folder_id, NULL);
+	st = bst_folder_check(ctx, &to, folder_id, NULL);
 	if (st != BST_DOC_OK)
 		return st;
-	if (folder_id == d.folder_id)
+	if (same_library && folder_id == d.folder_id)
 		return BST_DOC_OK;
-	struct change c = {ctx, id, NULL, folder_id, true, BST_QS_NO_RESULTS, CH_UPDATE};
-	st = run_change(&c);
-	if (st == BST_DOC_OK) {
-		json_t *det = details(&lib, id);
-		json_object_set_new(det, "from_folder", json_integer(d.folder_id));
-		json_object_set_new(det, "to_folder", json_integer(folder_id));
-		bst_audit_record(ctx, "document.move", d.name, det);
+	struct move m = {ctx, &d, &to, folder_id, !same_library, false, false, BST_DOC_ERROR};
+	if (!same_library && strcmp(to.owner, "group") == 0) {
+		struct bst_group_access a;
+		if (bst_group_access(ctx, to.owner_id, &a) != 0)
+			return BST_DOC_ERROR;
+		m.to_open = strcmp(a.kind, "open") == 0;
 	}
-	return st;
+	enum bst_qs qs = bst_db_transaction(ctx->platform->main, move_txn, &m);
+	if (m.st == BST_DOC_OK && qs < 0)
+		m.st = BST_DOC_ERROR;
+	if (m.st == BST_DOC_ERROR)
+		bst_log_error("platform %s: moving document %lld failed; nothing was changed",
+			      ctx->platform->slug, (long long)id);
+	if (m.st != BST_DOC_OK)
+		return m.st;
+	json_t *det = details(&to, id);
+	json_object_set_new(det, "from", place(&from, d.folder_id));
+	json_object_set_new(det, "to", place(&to, folder_id));
+	json_object_set_new(det, "from_folder", json_integer(d.folder_id));
+	json_object_set_new(det, "to_folder", json_integer(folder_id));
+	bst_audit_record(ctx, "document.move", d.name, det);
+	return BST_DOC_OK;
+}
+
+struct targets {
+	struct bst_ctx *ctx;
+	void (*fn)(void *, const struct bst_library *, const char *);
+	void *cls;
+	int n;           /* groups given */
+	int page;        /* groups seen in this page */
+	int64_t last_id; /* the last group seen */
+};
+
+static void group_target(void *cls, const struct bst_group *g, const struct bst_group_access *a)
+{
+	struct targets *t = cls;
+	t->page++;
+	t->last_id = g->id;
+	if (!a->write || t->n >= BST_DOC_MOVE_TARGETS_MAX)
+		return;
+	struct bst_library lib = {"group", g->id, a->read, a->write, a->manage};
+	t->n++;
+	t->fn(t->cls, &lib, g->name);
+}
+
+enum bst_doc_status bst_library_targets(struct bst_ctx *ctx,
+					void (*fn)(void *cls, const struct bst_library *lib,
+						   const char *group_name),
+					void *cls)
+{
+	struct bst_library own;
+	enum bst_doc_status st = bst_library_open(ctx, "user", 0, &own);
+	if (st != BST_DOC_OK)
+		return st;
+	if (!bst_authz_write(ctx))
+		return BST_DOC_OK;
+	fn(cls, &own, "");
+	struct targets t = {ctx, fn, cls, 0, 0, 0};
+	do {
+		t.page = 0;
+		if (bst_group_list(ctx, NULL, true, t.last_id, BST_GROUP_LIST_MAX, group_target, &t) !=
+		    BST_GROUP_OK)
+			return BST_DOC_ERROR;
+	} while (t.page == BST_GROUP_LIST_MAX && t.n < BST_DOC_MOVE_TARGETS_MAX);
+	return BST_DOC_OK;
 }
 
 enum bst_doc_status bst_doc_delete(struct bst_ctx *ctx, int64_t id)

@@ -55,6 +55,9 @@
 /* Folders inside folders, at most: deeper trees are not something people
  * navigate, and the bound keeps breadcrumb queries small. */
 #define BST_FOLDER_DEPTH_MAX 16
+/* Libraries a move form offers: one's own space and up to this many
+ * groups one may write to, so that the page stays a page. */
+#define BST_DOC_MOVE_TARGETS_MAX 50
 
 enum bst_doc_status {
 	BST_DOC_OK = 0,
@@ -74,6 +77,8 @@ enum bst_doc_status {
 	BST_DOC_NOT_DELETED,
 	BST_DOC_RESTORE_EXPIRED,
 	BST_DOC_UNREADABLE,       /* the stored file fails to decrypt */
+	BST_DOC_MOVE_NAME_TAKEN,  /* the target folder has a document of that name */
+	BST_DOC_ATTACHED,         /* live publications could not carry it there */
 	BST_DOC_ERROR,            /* the store or the disk failed */
 };
 /* A stable code, an English msgid for people, the HTTP status. */
@@ -177,9 +182,42 @@ enum bst_doc_status bst_doc_versions(struct bst_ctx *ctx, int64_t id,
 				     void *cls);
 /* Audited: document.rename, document.move (folder_id 0: the root),
  * document.delete, document.restore (into its folder, or the root when the
- * folder was deleted). The search index follows. */
+ * folder was deleted). The search index follows. bst_doc_move stays in the
+ * document's library: bst_doc_move_to with owner NULL. */
 enum bst_doc_status bst_doc_rename(struct bst_ctx *ctx, int64_t id, const char *name);
 enum bst_doc_status bst_doc_move(struct bst_ctx *ctx, int64_t id, int64_t folder_id);
+/* Moves a live document to folder_id (0: the root) of the library (owner,
+ * owner_id) — the document's own when owner is NULL — with all its
+ * versions: only rows move; the blobs stay where they are, and the quota,
+ * which counts the platform's bytes, does not change. ctx must be allowed
+ * to change the document where it is (bst_doc_rights.change) and, for
+ * another library, to write to it (bst_library.write: as an upload would;
+ * within its own library changing is enough, so a manager who is no
+ * member moves there too); a target ctx may not know of is NOT_FOUND. Refused, changing nothing:
+ *  - MOVE_NAME_TAKEN when a live document of the target folder has the
+ *    same name;
+ *  - ATTACHED when a live publication carries the document and could not
+ *    carry it from the target (posts.h: a group's publication carries its
+ *    own library's documents only, the platform feed's those of open
+ *    groups). The move never detaches silently: the links are the
+ *    publications' authors', and a publication losing a document nobody
+ *    chose to remove reads as a bug. Publications deleted keep their links
+ *    as they were (readers never see them, bst_post_attachments checks
+ *    each reader's rights anyway) and do not block a move.
+ * The row, the check of the links and the search entry change in one
+ * transaction: visibility in search follows the new library at once.
+ * Audited as document.move: details id, owner, owner_id (the target),
+ * from and to ({owner, owner_id, folder}), from_folder, to_folder. */
+enum bst_doc_status bst_doc_move_to(struct bst_ctx *ctx, int64_t id, const char *owner,
+				    int64_t owner_id, int64_t folder_id);
+/* The libraries ctx may move documents to: its personal space first, then
+ * the groups it may write to, by id, at most BST_DOC_MOVE_TARGETS_MAX.
+ * fn gets each library and, for a group, its name ("" for the personal
+ * space). */
+enum bst_doc_status bst_library_targets(struct bst_ctx *ctx,
+					void (*fn)(void *cls, const struct bst_library *lib,
+						   const char *group_name),
+					void *cls);
 enum bst_doc_status bst_doc_delete(struct bst_ctx *ctx, int64_t id);
 enum bst_doc_status bst_doc_restore(struct bst_ctx *ctx, int64_t id);
 /* Opens version `number` (0: the latest) of a live document for download

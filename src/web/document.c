@@ -5,6 +5,7 @@
  * pages of the feature and the API share. */
 #include "web/documents.h"
 #include "core/log.h"
+#include "http/upload.h"
 #include "web/pages.h"
 
 #include <microhttpd.h>
@@ -23,14 +24,21 @@ static const char *const inline_types[] = {"image/png", "image/jpeg", "image/gif
 
 /* ---- shared helpers ---- */
 
+const char *bst_document_too_large(struct bst_req *r)
+{
+	/* the limit is the operator's, under the transport's ceiling: say it */
+	int64_t max = bst_doc_file_max(&r->ctx);
+	if (max > BST_UPLOAD_BODY_MAX)
+		max = BST_UPLOAD_BODY_MAX;
+	return bst_arena_printf(r->arena, _("This file is larger than the limit of %lld MB."),
+				(long long)(max / 1000000));
+}
+
 void bst_document_error(struct bst_req *r, enum bst_doc_status st)
 {
-	if (st == BST_DOC_TOO_LARGE) { /* the limit is the operator's: say it */
-		long long mb = (long long)(bst_doc_file_max(&r->ctx) / 1000000);
+	if (st == BST_DOC_TOO_LARGE) {
 		bst_reply_error(r, bst_doc_http_status(st), bst_doc_code(st),
-				bst_arena_printf(r->arena,
-						 _("This file is larger than the limit of %lld MB."),
-						 mb));
+				bst_document_too_large(r));
 		return;
 	}
 	bst_reply_error(r, bst_doc_http_status(st), bst_doc_code(st), _(bst_doc_text(st)));
@@ -267,34 +275,81 @@ static void target_label(const struct targets *t, int i, bst_buf *out)
 	}
 }
 
-static void move_form(struct bst_req *r, bst_buf *b, const struct bst_library *lib,
-		      const struct bst_document_row *d)
+/* One library's folders as options of the move form, under a group of
+ * options named after the library; value "owner:owner_id:folder". */
+static void library_options(struct bst_req *r, bst_buf *b, const struct bst_library *lib,
+			    const char *label, const struct bst_document_row *d)
 {
 	struct targets t = {bst_arena_alloc(r->arena, BST_FOLDER_LIST_MAX * sizeof *t.rows), 0,
 			    BST_FOLDER_LIST_MAX};
 	if (bst_folder_all(&r->ctx, lib, add_target, &t) != BST_DOC_OK)
 		return;
+	bool here = strcmp(lib->owner, d->owner) == 0 && lib->owner_id == d->owner_id;
+	const char *value = bst_arena_printf(r->arena, "%s:%lld:", lib->owner,
+					     (long long)lib->owner_id);
+	bst_buf_puts(b, "<optgroup label=\"");
+	bst_html_attr(b, label);
+	bst_buf_printf(b, "\"><option value=\"%s0\"%s>", value,
+		       here && d->folder_id == 0 ? " selected" : "");
+	bst_html_txt(b, _("(the library's root)"));
+	bst_buf_puts(b, "</option>");
+	bst_buf path;
+	bst_buf_init(&path);
+	for (int i = 0; i < t.n; i++) {
+		bst_buf_reset(&path);
+		target_label(&t, i, &path);
+		bst_buf_printf(b, "<option value=\"%s%lld\"%s>", value, (long long)t.rows[i].id,
+			       here && t.rows[i].id == d->folder_id ? " selected" : "");
+		bst_html_txt(b, bst_buf_str(&path));
+		bst_buf_puts(b, "</option>");
+	}
+	bst_buf_free(&path);
+	bst_buf_puts(b, "</optgroup>");
+}
+
+struct move_targets {
+	struct bst_req *r;
+	bst_buf *b;
+	const struct bst_library *current;
+	const struct bst_document_row *d;
+};
+
+static void move_target(void *cls, const struct bst_library *lib, const char *group_name)
+{
+	struct move_targets *m = cls;
+	if (strcmp(lib->owner, m->current->owner) == 0 && lib->owner_id == m->current->owner_id)
+		return; /* listed first */
+	const char *label =
+	    group_name[0]
+		/* TRANSLATORS: a choice of the move form; %s is a group's name */
+		? bst_arena_printf(m->r->arena, _("Library of the group %s"), group_name)
+		: _("My documents");
+	library_options(m->r, m->b, lib, label, m->d);
+}
+
+/* Where the document may go: the folders of its own library, then those of
+ * every other library ctx may add to (bst_library_targets). */
+static void move_form(struct bst_req *r, bst_buf *b, const struct bst_library *lib,
+		      const struct bst_document_row *d)
+{
 	bst_buf_printf(b, "<section aria-labelledby=\"h-move\"><h2 id=\"h-move\">%s</h2>",
 		       _("Move"));
 	bst_form_begin(r, b, bst_arena_printf(r->arena, "/documents/%lld", (long long)d->id));
 	bst_buf_printf(b, "<input type=\"hidden\" name=\"action\" value=\"move\">"
-			  "<p class=\"field\"><label for=\"f-folder\">%s</label>"
-			  "<select id=\"f-folder\" name=\"folder\"><option value=\"0\"%s>",
-		       _("Folder"), d->folder_id == 0 ? " selected" : "");
-	bst_html_txt(b, _("(the library's root)"));
-	bst_buf_puts(b, "</option>");
-	bst_buf label;
-	bst_buf_init(&label);
-	for (int i = 0; i < t.n; i++) {
-		bst_buf_reset(&label);
-		target_label(&t, i, &label);
-		bst_buf_printf(b, "<option value=\"%lld\"%s>", (long long)t.rows[i].id,
-			       t.rows[i].id == d->folder_id ? " selected" : "");
-		bst_html_txt(b, bst_buf_str(&label));
-		bst_buf_puts(b, "</option>");
-	}
-	bst_buf_free(&label);
-	bst_buf_printf(b, "</select></p><p><button type=\"submit\">%s</button></p></form></section>",
+			  "<p class=\"field\"><label for=\"f-target\">%s</label>"
+			  "<select id=\"f-target\" name=\"target\">",
+		       _("Library and folder"));
+	const char *here = strcmp(lib->owner, "group") == 0
+				   ? bst_arena_printf(r->arena, _("Library of the group %s"),
+						      bst_library_title(r, lib))
+				   : _("My documents");
+	library_options(r, b, lib, here, d);
+	struct move_targets m = {r, b, lib, d};
+	bst_library_targets(&r->ctx, move_target, &m);
+	bst_buf_printf(b, "</select></p><p>%s</p><p><button type=\"submit\">%s</button></p>"
+			  "</form></section>",
+		       _("Moved to another library, a document takes all its versions with it, "
+			 "and only that library's readers see it from then on."),
 		       _("Move the document"));
 }
 
@@ -418,6 +473,36 @@ static void render(struct bst_req *r, int status, const char *error)
 	bst_reply_html(r, status, &b);
 }
 
+/* A folder id, "0" for the root; -1 when s is neither. */
+static int64_t folder_arg(const char *s)
+{
+	if (s && strcmp(s, "0") == 0)
+		return 0;
+	int64_t id = bst_document_id_arg(s);
+	return id ? id : -1;
+}
+
+/* The move form's "target" ("owner:owner_id:folder", owner_id 0 for one's
+ * own space), or "folder" alone, in the document's library. */
+static enum bst_doc_status move(struct bst_req *r, int64_t id)
+{
+	const char *target = bst_req_arg(r, "target");
+	if (!target)
+		return bst_doc_move(&r->ctx, id, folder_arg(bst_req_arg(r, "folder")));
+	const char *c1 = strchr(target, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2 || c1 - target >= 8)
+		return BST_DOC_INVALID_OWNER;
+	char owner[8];
+	snprintf(owner, sizeof owner, "%.*s", (int)(c1 - target), target);
+	char *owner_id_text = bst_arena_strdup(r->arena, c1 + 1);
+	owner_id_text[c2 - c1 - 1] = '\0';
+	int64_t owner_id = folder_arg(owner_id_text);
+	if (owner_id < 0)
+		return BST_DOC_NOT_FOUND;
+	return bst_doc_move_to(&r->ctx, id, owner, owner_id, folder_arg(c2 + 1));
+}
+
 static void act(struct bst_req *r)
 {
 	struct bst_ctx *c = &r->ctx;
@@ -433,10 +518,7 @@ static void act(struct bst_req *r)
 		st = bst_doc_rename(c, id, bst_req_arg(r, "name"));
 		notice = "renamed";
 	} else if (action && strcmp(action, "move") == 0) {
-		const char *f = bst_req_arg(r, "folder");
-		int64_t folder = f && strcmp(f, "0") == 0 ? 0 : bst_document_id_arg(f);
-		st = folder || (f && strcmp(f, "0") == 0) ? bst_doc_move(c, id, folder)
-							  : BST_DOC_FOLDER_NOT_FOUND;
+		st = move(r, id);
 		notice = "moved";
 	} else if (action && strcmp(action, "delete") == 0) {
 		struct bst_document_row d;

@@ -35,6 +35,10 @@ enum bst_doc_status bst_document_upload_result(struct bst_req *r, int64_t *docum
 void bst_document_send(struct bst_req *r, int64_t id, int64_t number);
 /* Answers a refusal of the documents service. */
 void bst_document_error(struct bst_req *r, enum bst_doc_status st);
+/* "This file is larger than the limit of N MB.", N the per-file limit
+ * (bst_doc_file_max, at most the transport's BST_UPLOAD_BODY_MAX), in
+ * r's arena. */
+const char *bst_document_too_large(struct bst_req *r);
 /* A positive decimal id, or 0 (also for NULL and ""). */
 int64_t bst_document_id_arg(const char *s);
 /* "/groups/ID/documents" or "/me/documents", with "?folder=ID" unless

@@ -8,6 +8,7 @@
  * body is read and dropped, so that the handler can say precisely why; a
  * file over the size limit stops the parse at once (413). */
 #include "web/documents.h"
+#include "http/upload.h"
 #include "web/pages.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@ struct upload_state {
 	enum bst_doc_status refused; /* BST_DOC_OK while all is well */
 	bool got_file;
 	bool in_file; /* the current part is the file */
+	bool too_large; /* the file passed the per-file limit */
 };
 
 static struct upload_state *state(struct bst_req *r)
@@ -80,6 +82,7 @@ static int file_data(struct bst_req *r, const char *data, size_t len)
 	bst_doc_upload_abort(st->u);
 	st->u = NULL;
 	if (s == BST_DOC_TOO_LARGE) {
+		st->too_large = true;
 		r->stream_error = 413; /* stop reading it: the transport answers */
 		return -1;
 	}
@@ -102,8 +105,19 @@ static void abort_upload(struct bst_req *r)
 	}
 }
 
+/* A 413 from the transport about the file says the limit, as the
+ * service's own refusal does; one about a text field keeps the transport's
+ * words. */
+static const char *too_large(struct bst_req *r)
+{
+	struct upload_state *st = r->stream_state;
+	if (r->body_too_large || r->upload_bytes > BST_UPLOAD_BODY_MAX || (st && st->too_large))
+		return bst_document_too_large(r);
+	return NULL;
+}
+
 const struct bst_stream_ops bst_document_upload_stream = {file_begin, file_data, file_end,
-							  abort_upload};
+							  abort_upload, too_large};
 
 enum bst_doc_status bst_document_upload_result(struct bst_req *r, int64_t *document_id,
 					       int64_t *number)

@@ -2,7 +2,9 @@
 // factor): a member publishes in a group with a mention, the mentioned
 // member sees the notification and comments, and the author sees the
 // comment; a document is uploaded to the group's library, a new version
-// added and the old version downloaded byte for byte; an administrator
+// added and the old version downloaded byte for byte; a member moves a
+// document from her own space into the group's library, where another
+// member finds and opens it; an administrator
 // switches Documents off and the library is gone (no tab, 404). axe-core
 // checks every page; a screenshot of each is kept in tests/artifacts/e2e/.
 // The scenarios run in order and share the group and its document.
@@ -206,6 +208,40 @@ test('a document is uploaded, a new version added, the old version downloaded by
   assert.ok(readFileSync(file2).equals(V2), 'the current version is the second');
   await check(alice, 'collab-document-downloaded');
   await done(alice);
+});
+
+test('a member moves a document from her own space into the group library; another member finds it there', async () => {
+  assert.ok(shared.groupId, 'the group of the first scenario');
+  const alice = await signedIn(ALICE, PW, 'alice-move');
+  await alice.goto(`${base}/me/documents`);
+  await alice.waitForSelector('#f-file');
+  await alice.setInputFiles('#f-file', { name: 'budget-draft.txt', mimeType: 'text/plain',
+                                         buffer: Buffer.from('Draft budget, riverside project\n') });
+  await alice.click('form[action="/documents/upload"] button[type=submit]');
+  await alice.waitForURL(/\/documents\/\d+\?notice=uploaded$/);
+  const id = Number(/\/documents\/(\d+)\?/.exec(alice.url())[1]);
+
+  // the move form offers the group's library; she picks its root
+  const target = `group:${shared.groupId}:0`;
+  await alice.waitForSelector(`#f-target option[value="${target}"]`, { state: 'attached' });
+  await check(alice, 'collab-move-form');
+  await alice.selectOption('#f-target', target);
+  await alice.click('form:has(#f-target) button[type=submit]');
+  await alice.waitForURL(`${base}/documents/${id}?notice=moved`);
+  await alice.waitForSelector('.notice-ok');
+  // the breadcrumbs now lead to the group's library
+  await alice.waitForSelector(`nav.breadcrumbs a[href="/groups/${shared.groupId}/documents"]`);
+  await check(alice, 'collab-document-moved');
+  await done(alice);
+
+  // Bob, a member of the group, finds it in the library and opens it
+  const bob = await signedIn(BOB, PW, 'bob-move');
+  await bob.goto(`${base}/groups/${shared.groupId}/documents`);
+  await bob.click(`main table a[href="/documents/${id}"]`);
+  await bob.waitForURL(`${base}/documents/${id}`);
+  assert.equal(await bob.textContent('h1'), 'budget-draft.txt');
+  await check(bob, 'collab-moved-document-found');
+  await done(bob);
 });
 
 test('an administrator switches Documents off and the library disappears', async () => {

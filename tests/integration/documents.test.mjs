@@ -295,6 +295,8 @@ test('a file over the size limit is refused with 413 and leaves nothing behind',
 		},
 	});
 	assert.equal(res.status, 413, res.body.toString().slice(0, 300));
+	// the page says the limit, though the transport answered
+	assert.deepEqual(noticesOf(res.body.toString()), ['This file is larger than the limit of 100 MB.']);
 	assert.equal(documentCount(), before.docs);
 	assert.equal(blobFiles().length, before.files);
 	assert.equal(sql(mainDb(), "SELECT count(*) FROM documents WHERE name = 'huge.bin'"), '0');

@@ -4,7 +4,9 @@
  * of personal spaces (platform administrators included), group libraries
  * per kind and role, uploads (round trip, typing by content, size limit,
  * duplicates, versions, abort leaving nothing), rename, move, delete and
- * restore within and after 30 days, and folders. */
+ * restore within and after 30 days, folders, and moves between libraries
+ * (versions, rights on both sides, name clashes, publications that carry
+ * the document, a store failure midway). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,8 +28,10 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "db/queries.h"
+#include "db/store.h"
 #include "social/documents.h"
 #include "social/groups.h"
+#include "social/posts.h"
 #include "tenant/context.h"
 #include "tenant/install.h"
 #include "tenant/platform.h"
@@ -561,7 +565,7 @@ static void test_folders_names_moves_and_deletion(void **state)
 	int64_t twin;
 	assert_int_equal(upload(&alice, "user", 0, a, 0, "plan.txt", "q", 1, &twin, NULL),
 			 BST_DOC_OK);
-	assert_int_equal(bst_doc_move(&alice, doc, a), BST_DOC_NAME_TAKEN);
+	assert_int_equal(bst_doc_move(&alice, doc, a), BST_DOC_MOVE_NAME_TAKEN);
 	assert_int_equal(bst_folder_rename(&alice, b, "Renamed"), BST_DOC_OK);
 	assert_int_equal(bst_folder_rename(&alice, b, "con"), BST_DOC_INVALID_NAME);
 	/* breadcrumbs: the path from the root */
@@ -577,6 +581,228 @@ static void test_folders_names_moves_and_deletion(void **state)
 		parent = child;
 	}
 	assert_int_equal(st, BST_DOC_TOO_DEEP);
+}
+
+/* Where document id is now: its library and folder. */
+static void assert_place(struct fx *f, int64_t id, const char *owner, int64_t owner_id,
+			 int64_t folder_id)
+{
+	struct bst_document_row d;
+	assert_int_equal(bst_q_document_get(f->t.p->main, id, &d), BST_QS_ONE_RESULT);
+	assert_string_equal(d.owner, owner);
+	assert_int_equal(d.owner_id, owner_id);
+	assert_int_equal(d.folder_id, folder_id);
+}
+
+static void test_move_to_a_group_takes_every_version_and_no_blob_moves(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx alice = as(f, f->alice), bob = as(f, f->bob);
+	int64_t doc, n;
+	assert_int_equal(upload(&alice, "user", 0, 0, 0, "report.txt", "first", 5, &doc, &n),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&alice, NULL, 0, 0, doc, NULL, "second!", 7, &doc, &n),
+			 BST_DOC_OK);
+	assert_int_equal(n, 2);
+	int files = count_files(f->blobs);
+	int64_t bytes = bst_q_documents_bytes(f->t.p->main);
+	/* bob cannot see it yet */
+	struct bst_document_row d;
+	assert_int_equal(bst_doc_get(&bob, doc, &d, NULL, NULL), BST_DOC_NOT_FOUND);
+	struct bst_library open;
+	int64_t folder;
+	assert_int_equal(bst_library_open(&alice, "group", f->open_group, &open), BST_DOC_OK);
+	assert_int_equal(bst_folder_create(&alice, &open, 0, "Reports", &folder), BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&alice, doc, "group", f->open_group, folder), BST_DOC_OK);
+	assert_place(f, doc, "group", f->open_group, folder);
+	/* the open group's members read both versions, bytes as they were */
+	size_t len;
+	char *v1 = read_all(&bob, doc, 1, &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(v1, "first", 5);
+	free(v1);
+	char *v2 = read_all(&bob, doc, 0, &len);
+	assert_int_equal(len, 7);
+	assert_memory_equal(v2, "second!", 7);
+	free(v2);
+	/* only rows moved: no file written or removed, the quota's measure unchanged */
+	assert_int_equal(count_files(f->blobs), files);
+	assert_int_equal(bst_q_documents_bytes(f->t.p->main), bytes);
+	/* and back to the personal space, at its root */
+	assert_int_equal(bst_doc_move_to(&alice, doc, "user", 0, 0), BST_DOC_OK);
+	assert_place(f, doc, "user", f->alice, 0);
+	assert_int_equal(bst_doc_get(&bob, doc, &d, NULL, NULL), BST_DOC_NOT_FOUND);
+	/* a folder of the source library is not a folder of the target */
+	assert_int_equal(bst_doc_move_to(&alice, doc, "group", f->private_group, folder),
+			 BST_DOC_FOLDER_NOT_FOUND);
+	assert_place(f, doc, "user", f->alice, 0);
+}
+
+static void test_move_needs_change_at_source_and_write_at_target(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx alice = as(f, f->alice), bob = as(f, f->bob), carol = as(f, f->carol);
+	struct bst_ctx admin = as(f, f->admin);
+	int64_t bobs, alices;
+	assert_int_equal(upload(&bob, "group", f->open_group, 0, 0, "b.txt", "b", 1, &bobs, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&alice, "group", f->open_group, 0, 0, "a.txt", "a", 1, &alices,
+				NULL),
+			 BST_DOC_OK);
+	/* bob may not add to a private group he is not in, nor know of a secret one */
+	assert_int_equal(bst_doc_move_to(&bob, bobs, "group", f->private_group, 0),
+			 BST_DOC_FORBIDDEN);
+	assert_int_equal(bst_doc_move_to(&bob, bobs, "group", f->secret_group, 0),
+			 BST_DOC_NOT_FOUND);
+	/* nor put anything in someone else's personal space */
+	assert_int_equal(bst_doc_move_to(&bob, bobs, "user", f->alice, 0), BST_DOC_NOT_FOUND);
+	/* a member may not take away what another member uploaded */
+	assert_int_equal(bst_doc_move_to(&bob, alices, "user", 0, 0), BST_DOC_FORBIDDEN);
+	/* a reader who is no member changes nothing */
+	assert_int_equal(bst_doc_move_to(&carol, bobs, "user", 0, 0), BST_DOC_FORBIDDEN);
+	/* a platform administrator manages the open group's library: he moves
+	 * within it, though he is no member, but may not add to a secret group
+	 * he is not in, nor to the open group from elsewhere */
+	struct bst_library open;
+	int64_t folder, admins;
+	assert_int_equal(bst_library_open(&admin, "group", f->open_group, &open), BST_DOC_OK);
+	assert_false(open.write);
+	struct bst_library alices_open;
+	assert_int_equal(bst_library_open(&alice, "group", f->open_group, &alices_open), BST_DOC_OK);
+	assert_int_equal(bst_folder_create(&alice, &alices_open, 0, "Sorted", &folder), BST_DOC_OK);
+	assert_int_equal(bst_doc_move(&admin, bobs, folder), BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&admin, bobs, "group", f->open_group, 0), BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&admin, bobs, "group", f->secret_group, 0),
+			 BST_DOC_NOT_FOUND);
+	assert_int_equal(upload(&admin, "user", 0, 0, 0, "admin.txt", "r", 1, &admins, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&admin, admins, "group", f->open_group, 0),
+			 BST_DOC_FORBIDDEN);
+	/* nonsense owners */
+	assert_int_equal(bst_doc_move_to(&bob, bobs, "platform", 1, 0), BST_DOC_INVALID_OWNER);
+	assert_place(f, bobs, "group", f->open_group, 0);
+	assert_place(f, alices, "group", f->open_group, 0);
+	/* the group's administrator may move anything of its library where she may write */
+	assert_int_equal(bst_doc_move_to(&alice, bobs, "group", f->secret_group, 0), BST_DOC_OK);
+	assert_place(f, bobs, "group", f->secret_group, 0);
+	struct bst_document_row d;
+	assert_int_equal(bst_doc_get(&bob, bobs, &d, NULL, NULL), BST_DOC_NOT_FOUND);
+	/* bob uploads his own into his space */
+	assert_int_equal(upload(&bob, "group", f->open_group, 0, 0, "c.txt", "c", 1, &bobs, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&bob, bobs, "user", 0, 0), BST_DOC_OK);
+	assert_place(f, bobs, "user", f->bob, 0);
+}
+
+static void test_move_refuses_a_name_clash_in_the_target_folder(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx alice = as(f, f->alice);
+	int64_t mine, theirs;
+	assert_int_equal(upload(&alice, "user", 0, 0, 0, "Budget.ods", "m", 1, &mine, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&alice, "group", f->private_group, 0, 0, "budget.ODS", "t", 1,
+				&theirs, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&alice, mine, "group", f->private_group, 0),
+			 BST_DOC_MOVE_NAME_TAKEN);
+	assert_place(f, mine, "user", f->alice, 0);
+	assert_string_equal(bst_doc_code(BST_DOC_MOVE_NAME_TAKEN), "name_taken");
+	assert_int_equal(bst_doc_http_status(BST_DOC_MOVE_NAME_TAKEN), 409);
+	/* renamed, it goes */
+	assert_int_equal(bst_doc_rename(&alice, mine, "Budget (mine).ods"), BST_DOC_OK);
+	assert_int_equal(bst_doc_move_to(&alice, mine, "group", f->private_group, 0), BST_DOC_OK);
+}
+
+static void test_move_refused_midway_by_a_publication_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx alice = as(f, f->alice);
+	int64_t doc, feed_doc, in_group, in_feed, other_open;
+	other_open = make_group(f, "Open too", "open");
+	assert_int_equal(upload(&alice, "group", f->open_group, 0, 0, "deck.pdf", "d", 1, &doc,
+				NULL),
+			 BST_DOC_OK);
+	assert_int_equal(upload(&alice, "group", f->open_group, 0, 0, "memo.txt", "m", 1,
+				&feed_doc, NULL),
+			 BST_DOC_OK);
+	assert_int_equal(bst_post_create_with(&alice, f->open_group, "The deck", &doc, 1,
+					      &in_group),
+			 BST_POST_OK);
+	assert_int_equal(bst_post_create_with(&alice, 0, "The memo", &feed_doc, 1, &in_feed),
+			 BST_POST_OK);
+	/* the row is changed first, then the links are checked: the refusal
+	 * rolls the row back */
+	assert_int_equal(bst_doc_move_to(&alice, doc, "user", 0, 0), BST_DOC_ATTACHED);
+	assert_int_equal(bst_doc_move_to(&alice, doc, "group", other_open, 0), BST_DOC_ATTACHED);
+	assert_place(f, doc, "group", f->open_group, 0);
+	assert_int_equal(bst_doc_http_status(BST_DOC_ATTACHED), 409);
+	/* within its library a document attached moves freely */
+	int64_t folder;
+	struct bst_library open;
+	assert_int_equal(bst_library_open(&alice, "group", f->open_group, &open), BST_DOC_OK);
+	assert_int_equal(bst_folder_create(&alice, &open, 0, "Decks", &folder), BST_DOC_OK);
+	assert_int_equal(bst_doc_move(&alice, doc, folder), BST_DOC_OK);
+	/* the platform feed carries documents of open groups: another open
+	 * group's library is fine, a private one is not */
+	assert_int_equal(bst_doc_move_to(&alice, feed_doc, "group", f->private_group, 0),
+			 BST_DOC_ATTACHED);
+	assert_int_equal(bst_doc_move_to(&alice, feed_doc, "group", other_open, 0), BST_DOC_OK);
+	assert_place(f, feed_doc, "group", other_open, 0);
+	/* once the publication is deleted, its link no longer holds the document */
+	assert_int_equal(bst_post_delete(&alice, in_group), BST_POST_OK);
+	assert_int_equal(bst_doc_move_to(&alice, doc, "user", 0, 0), BST_DOC_OK);
+	assert_place(f, doc, "user", f->alice, 0);
+	(void)in_feed;
+}
+
+static void test_store_failure_midway_leaves_the_document_where_it_was(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx alice = as(f, f->alice);
+	int64_t doc;
+	assert_int_equal(upload(&alice, "user", 0, 0, 0, "notes.txt", "n", 1, &doc, NULL),
+			 BST_DOC_OK);
+	/* the search entry is written last: make that write fail */
+	assert_true(bst_db_exec(f->t.p->main,
+				"CREATE TEMP TRIGGER fail_search BEFORE INSERT ON search_refs"
+				" WHEN NEW.kind = 'document' BEGIN SELECT RAISE(ABORT, 'injected'); END",
+				(struct bst_qp[]){BST_QP_END}, NULL, NULL) >= 0);
+	assert_int_equal(bst_doc_move_to(&alice, doc, "group", f->secret_group, 0), BST_DOC_ERROR);
+	assert_place(f, doc, "user", f->alice, 0);
+	assert_true(bst_db_exec(f->t.p->main, "DROP TRIGGER temp.fail_search",
+				(struct bst_qp[]){BST_QP_END}, NULL, NULL) >= 0);
+	assert_int_equal(bst_doc_move_to(&alice, doc, "group", f->secret_group, 0), BST_DOC_OK);
+	assert_place(f, doc, "group", f->secret_group, 0);
+}
+
+struct seen_targets {
+	int n;
+	int64_t ids[8];
+};
+
+static void seen_target(void *cls, const struct bst_library *lib, const char *group_name)
+{
+	struct seen_targets *s = cls;
+	assert_true(lib->write);
+	assert_true(strcmp(lib->owner, "user") == 0 ? group_name[0] == 0 : group_name[0] != 0);
+	if (s->n < 8)
+		s->ids[s->n] = strcmp(lib->owner, "user") == 0 ? 0 : lib->owner_id;
+	s->n++;
+}
+
+static void test_move_targets_are_ones_space_and_groups_one_writes_to(void **state)
+{
+	struct fx *f = *state;
+	struct bst_ctx bob = as(f, f->bob), carol = as(f, f->carol);
+	struct seen_targets s = {0};
+	assert_int_equal(bst_library_targets(&bob, seen_target, &s), BST_DOC_OK);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ids[0], 0);
+	assert_int_equal(s.ids[1], f->open_group);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(bst_library_targets(&carol, seen_target, &s), BST_DOC_OK);
+	assert_int_equal(s.n, 1);
 }
 
 int main(void)
@@ -599,6 +825,18 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_purge_removes_old_deletions_keeps_restored,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_move_to_a_group_takes_every_version_and_no_blob_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_needs_change_at_source_and_write_at_target,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_refuses_a_name_clash_in_the_target_folder,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_move_refused_midway_by_a_publication_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_failure_midway_leaves_the_document_where_it_was, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_move_targets_are_ones_space_and_groups_one_writes_to, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
