@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "ops/backup_job.h"
 #include "ops/mail.h"
 #include "ops/scheduler.h"
 #include "social/documents.h"
@@ -46,6 +47,12 @@ static void job_document_purge(void *cls, int64_t now)
 	bst_doc_purge_run(j->install, j->registry, j->config, now);
 }
 
+static void job_backup(void *cls, int64_t now)
+{
+	struct jobs *j = cls;
+	bst_backup_scheduled(j->install, j->config, now);
+}
+
 /* The jobs and their first run after start: the mail safety net soon, the
  * digest after a minute (a server restarting in a loop does not mail), the
  * purge of deleted documents after two. */
@@ -57,6 +64,7 @@ static struct bst_scheduler *start_jobs(struct jobs *j)
 	    bst_scheduler_add(s, "digest", 60000, BST_DIGEST_RUN_PERIOD_MS, job_digest, j) != 0 ||
 	    bst_scheduler_add(s, "document-purge", 120000, BST_DOC_PURGE_PERIOD_MS,
 			      job_document_purge, j) != 0 ||
+	    bst_scheduler_add(s, "backup", 30000, BST_BACKUP_CHECK_PERIOD_MS, job_backup, j) != 0 ||
 	    bst_scheduler_start(s) != 0) {
 		bst_scheduler_stop(s);
 		return NULL;
