@@ -2,6 +2,7 @@
 #include "ops/backup_internal.h"
 #include "audit/trail.h"
 #include "core/clock.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "db/snapshot.h"
 #include "tenant/platform.h"
@@ -83,16 +84,6 @@ char *backup_read_file(const char *path, size_t max, size_t *len)
 	buf[got] = '\0';
 	*len = got;
 	return buf;
-}
-
-int backup_fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 int backup_manifest_load(struct bst_install *in, const char *scope, const char *id,
@@ -615,7 +606,7 @@ static int run_locked(struct run *r, struct bst_backup_result *res)
 	if (seal_manifest(r) != 0)
 		return -1;
 	backup_path(in, r->scope, OBJECTS_DIR, path, sizeof path);
-	if (backup_fsync_dir(path) != 0 || backup_fsync_dir(r->tmp) != 0) {
+	if (bst_fsync_dir(path) != 0 || bst_fsync_dir(r->tmp) != 0) {
 		snprintf(r->err, r->errlen, "cannot sync %s: %s", r->tmp, strerror(errno));
 		return -1;
 	}
@@ -624,7 +615,7 @@ static int run_locked(struct run *r, struct bst_backup_result *res)
 		snprintf(r->err, r->errlen, "cannot rename %s: %s", r->tmp, strerror(errno));
 		return -1;
 	}
-	backup_fsync_dir(r->bdir);
+	bst_fsync_dir(r->bdir);
 	snprintf(res->id, sizeof res->id, "%s", r->m.id);
 	res->size = bst_manifest_size(&r->m);
 	res->written = r->m.written;

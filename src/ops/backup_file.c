@@ -6,6 +6,7 @@
  * has "bastide-backup-v1", the scope and the logical name (each followed
  * by a NUL) as associated data. */
 #include "ops/backup_file.h"
+#include "core/fileio.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -52,36 +53,6 @@ static size_t make_ad(unsigned char *ad, size_t cap, const char *scope, const ch
 	return n > 0 && (size_t)n < cap ? (size_t)n : cap;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static ssize_t read_full(int fd, unsigned char *p, size_t len)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 struct writer {
 	int fd;
 	crypto_secretstream_xchacha20poly1305_state st;
@@ -99,7 +70,7 @@ static int put(struct writer *w, const unsigned char *p, size_t len)
 {
 	crypto_generichash_update(&w->h, p, len);
 	w->stored += len;
-	return write_all(w->fd, p, len);
+	return bst_write_all(w->fd, p, len);
 }
 
 static int seal(struct writer *w, unsigned char tag)
@@ -156,7 +127,7 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 	    put(w, header, sizeof header) != 0)
 		goto io_error;
 	for (;;) {
-		ssize_t n = read_full(in, inbuf, IN_CHUNK);
+		ssize_t n = bst_read_full(in, inbuf, IN_CHUNK);
 		if (n < 0) {
 			snprintf(err, errlen, "cannot read %s: %s", src, strerror(errno));
 			goto cleanup;
@@ -250,7 +221,7 @@ int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST
 		goto cleanup;
 	}
 	unsigned char head[MAGIC_LEN + HEADER_LEN];
-	ssize_t n = read_full(in, head, sizeof head);
+	ssize_t n = bst_read_full(in, head, sizeof head);
 	if (n < 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
 		goto cleanup;
@@ -266,7 +237,7 @@ int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST
 	bool first = true, final = false;
 	size_t zleft = 1; /* 0 once the zstd frame is complete */
 	while (!final) {
-		n = read_full(in, r->cipher, sizeof r->cipher);
+		n = bst_read_full(in, r->cipher, sizeof r->cipher);
 		if (n < 0) {
 			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(errno));
 			goto cleanup;
@@ -303,14 +274,14 @@ int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST
 				goto cleanup;
 			}
 			out->plain_size += ob.pos;
-			if (fd >= 0 && write_all(fd, obuf, ob.pos) != 0) {
+			if (fd >= 0 && bst_write_all(fd, obuf, ob.pos) != 0) {
 				snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
 				goto cleanup;
 			}
 		}
 	}
 	unsigned char extra;
-	if (read_full(in, &extra, 1) != 0) {
+	if (bst_read_full(in, &extra, 1) != 0) {
 		snprintf(err, errlen, "%s: bytes after the end", name);
 		goto cleanup;
 	}

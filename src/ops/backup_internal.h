@@ -29,7 +29,6 @@ int backup_manifest_load(struct bst_install *in, const char *scope, const char *
 			 const uint8_t pk[32], struct bst_manifest *m, char *err, size_t errlen);
 /* Reads a whole file (at most max bytes) into a malloc'ed buffer. */
 char *backup_read_file(const char *path, size_t max, size_t *len);
-int backup_fsync_dir(const char *path);
 /* Ids of the complete backups of scope (directories named like one),
  * sorted oldest first; the caller frees. */
 int backup_ids(struct bst_install *in, const char *scope, char (**ids)[BST_BACKUP_ID_LEN + 1],

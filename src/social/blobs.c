@@ -8,6 +8,7 @@
  * writer only encrypts a full chunk once more data arrives, so the last
  * chunk is always known to be the last when it is sealed. */
 #include "social/blobs.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "db/q_documents.h"
 
@@ -148,47 +149,6 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Reads up to len bytes, fewer only at the end of the file; -1 on error. */
-static ssize_t read_full(int fd, unsigned char *p, size_t len)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* ---- writing ---- */
 
 int bst_blob_writer_new(struct bst_ctx *ctx, struct bst_blob_writer **out)
@@ -230,7 +190,7 @@ int bst_blob_writer_new(struct bst_ctx *ctx, struct bst_blob_writer **out)
 	crypto_secretstream_xchacha20poly1305_init_push(&w->st, header + MAGIC_LEN, key);
 	sodium_memzero(key, sizeof key);
 	crypto_generichash_init(&w->hash, NULL, 0, BST_BLOB_HASH_BYTES);
-	if (write_all(w->fd, header, sizeof header) != 0) {
+	if (bst_write_all(w->fd, header, sizeof header) != 0) {
 		bst_log_error("platform %s: cannot write %s: %s", ctx->platform->slug, w->tmp_path,
 			      strerror(errno));
 		bst_blob_writer_abort(w);
@@ -345,7 +305,7 @@ static void start_writeback(struct bst_blob_writer *w)
 /* Writes the gathered messages. */
 static int write_out(struct bst_blob_writer *w, const unsigned char *p, size_t len)
 {
-	if (write_all(w->fd, p, len) != 0) {
+	if (bst_write_all(w->fd, p, len) != 0) {
 		bst_log_error("platform %s: cannot write %s: %s", w->platform->slug, w->tmp_path,
 			      strerror(errno));
 		w->failed = true;
@@ -446,7 +406,7 @@ static int seal(struct bst_blob_writer *w)
 		return -1;
 	}
 	w->sealed = true;
-	if (fsync_dir(w->dir) != 0) {
+	if (bst_fsync_dir(w->dir) != 0) {
 		bst_log_error("platform %s: cannot fsync %s: %s", slug, w->dir, strerror(errno));
 		return -1;
 	}
@@ -572,7 +532,7 @@ int bst_blob_reader_open(struct bst_ctx *ctx, int64_t blob_id, struct bst_blob_r
 	}
 	unsigned char header[MAGIC_LEN + HEADER_LEN];
 	unsigned char key[32];
-	if (read_full(r->fd, header, sizeof header) != (ssize_t)sizeof header ||
+	if (bst_read_full(r->fd, header, sizeof header) != (ssize_t)sizeof header ||
 	    memcmp(header, MAGIC, MAGIC_LEN) != 0) {
 		bst_log_error("SECURITY: platform %s: blob %s has no valid header", slug, r->name);
 		goto fail;
@@ -613,7 +573,7 @@ uint64_t bst_blob_reader_offset(const struct bst_blob_reader *r)
  * download. Returns the plaintext length, or -1. */
 static long next_chunk(struct bst_blob_reader *r, unsigned char *dst)
 {
-	ssize_t n = read_full(r->fd, r->cipher, CIPHER_CHUNK);
+	ssize_t n = bst_read_full(r->fd, r->cipher, CIPHER_CHUNK);
 	if (n < 0) {
 		reader_fail(r, "could not be read");
 		return -1;
@@ -650,7 +610,7 @@ static long next_chunk(struct bst_blob_reader *r, unsigned char *dst)
 	}
 	r->final_seen = true;
 	unsigned char extra;
-	if (read_full(r->fd, &extra, 1) != 0) {
+	if (bst_read_full(r->fd, &extra, 1) != 0) {
 		reader_fail(r, "has data after its final chunk");
 		return -1;
 	}
