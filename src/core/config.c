@@ -28,11 +28,17 @@ void bst_config_defaults(struct bst_config *c)
 	c->backup_monthly = 12;
 }
 
-/* "HH:MM", 24-hour, UTC */
+/* "HH:MM", 24-hour, UTC, quoted or not */
 static int backup_time(struct bst_config *c, const char *v)
 {
 	unsigned h, m;
-	char end;
+	char end, bare[8];
+	size_t n = strlen(v);
+	if (n == 7 && v[0] == '"' && v[6] == '"') {
+		memcpy(bare, v + 1, 5);
+		bare[5] = '\0';
+		v = bare;
+	}
 	if (strlen(v) != 5 || sscanf(v, "%2u:%2u%c", &h, &m, &end) != 2 || h > 23 || m > 59)
 		return -1;
 	c->backup_hour = h;

@@ -85,8 +85,9 @@ int bst_backup_verify(struct bst_install *in, const char *scope, const char *id,
 int bst_backup_extract(struct bst_install *in, const char *scope, const char *id,
 		       const char *stage, char *err, size_t errlen);
 
-/* The latest readable backup of scope taken at or before at_ms. Returns 0
- * with its id, or -1 with a sentence in err. */
+/* The latest backup of scope taken at or before at_ms. Returns 0 with its
+ * id; -2 when that backup's manifest is unreadable (never silently an
+ * older one), -1 when there is none; with a sentence in err. */
 int bst_backup_find(struct bst_install *in, const char *scope, int64_t at_ms,
 		    char id[BST_BACKUP_ID_LEN + 1], char *err, size_t errlen);
 

@@ -371,7 +371,7 @@ int bst_backup_find(struct bst_install *in, const char *scope, int64_t at_ms,
 				 * silently going further back */
 				snprintf(err, errlen, "%s/%s: %s", scope, v[i].id, v[i].problem);
 				free(v);
-				return -1;
+				return -2;
 			}
 			break;
 		}

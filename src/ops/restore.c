@@ -180,13 +180,21 @@ int bst_restore_platform(struct bst_install *in, const char *slug, int64_t at_ms
 		snprintf(err, errlen, "invalid platform name '%s'", as_slug);
 		return -1;
 	}
-	if (bst_backup_find(in, slug, at_ms, res->id, err, errlen) != 0)
+	char why[600];
+	switch (bst_backup_find(in, slug, at_ms, res->id, why, sizeof why)) {
+	case 0:
+		break;
+	case -2:
+		snprintf(err, errlen, "the backup does not verify, nothing restored: %s", why);
 		return -1;
+	default:
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
 	char stage[PATH_LEN];
 	snprintf(stage, sizeof stage, "%s/platforms/.restore-%ld-%s", in->dir, (long)getpid(),
 		 target);
 	bst_backup_rmtree(stage);
-	char why[600];
 	int rc = -1;
 	bool suspended_here = false;
 	uint8_t key[BST_KEY_BYTES];
