@@ -168,7 +168,7 @@ int backup_ids(struct bst_install *in, const char *scope, char (**ids)[BST_BACKU
 			}
 			*ids = g;
 		}
-		snprintf((*ids)[(*n)++], BST_BACKUP_ID_LEN + 1, "%s", e->d_name);
+		memcpy((*ids)[(*n)++], e->d_name, BST_BACKUP_ID_LEN + 1); /* checked above */
 	}
 	closedir(d);
 	if (*n)
@@ -355,7 +355,7 @@ struct run {
 	const char *scope;
 	uint8_t key[BST_KEY_BYTES];
 	char bdir[BACKUP_PATH_MAX];   /* DATA/backups/<scope> */
-	char tmp[BACKUP_PATH_MAX];    /* its temporary backup directory */
+	char tmp[BACKUP_PATH_MAX + 64]; /* its temporary backup directory */
 	char scratch[BACKUP_PATH_MAX];
 	struct bst_manifest m;
 	struct known known;
@@ -368,7 +368,7 @@ struct run {
 
 static int add_file(struct run *r, const char *src, const char *name)
 {
-	char dst[BACKUP_PATH_MAX + 32];
+	char dst[BACKUP_PATH_MAX + 160];
 	snprintf(dst, sizeof dst, "%s/%s.bst", r->tmp, name);
 	struct bst_backup_obj o;
 	if (bst_backup_file_write(src, dst, r->key, r->scope, name, BST_BACKUP_ZSTD_LEVEL,
@@ -523,7 +523,7 @@ static int seal_manifest(struct run *r)
 	char sig[BST_MANIFEST_SIG_HEX + 1];
 	bst_manifest_sign(text, strlen(text), ak.sk, sig);
 	strcat(sig, "\n");
-	char path[BACKUP_PATH_MAX + 32];
+	char path[BACKUP_PATH_MAX + 160];
 	snprintf(path, sizeof path, "%s/" MANIFEST_FILE, r->tmp);
 	if (write_text(path, text, r->err, r->errlen) != 0)
 		goto cleanup;

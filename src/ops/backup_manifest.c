@@ -47,8 +47,8 @@ void bst_backup_id_format(int64_t ms, char out[BST_BACKUP_ID_LEN + 1])
 	time_t secs = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
-	snprintf(out, BST_BACKUP_ID_LEN + 1, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (strftime(out, BST_BACKUP_ID_LEN + 1, "%Y%m%dT%H%M%SZ", &tm) != BST_BACKUP_ID_LEN)
+		out[0] = '\0'; /* a year beyond 9999 */
 }
 
 bool bst_backup_id_parse(const char *id, int64_t *ms)

@@ -180,7 +180,7 @@ int bst_restore_platform(struct bst_install *in, const char *slug, int64_t at_ms
 		snprintf(err, errlen, "invalid platform name '%s'", as_slug);
 		return -1;
 	}
-	char why[600];
+	char why[1400];
 	switch (bst_backup_find(in, slug, at_ms, res->id, why, sizeof why)) {
 	case 0:
 		break;
