@@ -20,6 +20,8 @@ static const char usage[] =
 	"  token      create, list, revoke personal access tokens\n"
 	"  demo       create the demo platform (if missing) and print fresh credentials\n"
 	"  audit      verify a platform's tamper-evident access log\n"
+	"  backup     take, list, prune and verify encrypted backups\n"
+	"  restore    put a platform back as it was at a past date\n"
 	"  export     write a platform's data as portable SQL\n"
 	"\n"
 	"Every command accepts --help. Commands that use the data directory take\n"
@@ -33,6 +35,7 @@ static const struct {
 	{"init", bst_cmd_init},         {"serve", bst_cmd_serve}, {"platform", bst_cmd_platform},
 	{"user", bst_cmd_user},         {"token", bst_cmd_token}, {"demo", bst_cmd_demo},
 	{"audit", bst_cmd_audit},       {"export", bst_cmd_export},
+	{"backup", bst_cmd_backup},     {"restore", bst_cmd_restore},
 };
 
 int bst_cli_main(int argc, char **argv)

@@ -21,6 +21,29 @@ void bst_config_defaults(struct bst_config *c)
 	c->login_rate_per_min = 30;
 	snprintf(c->public_scheme, sizeof c->public_scheme, "http");
 	c->audit_retention_days = BST_AUDIT_RETENTION_DEFAULT_DAYS;
+	c->backup_hour = 2;
+	c->backup_minute = 30;
+	c->backup_daily = 7;
+	c->backup_weekly = 4;
+	c->backup_monthly = 12;
+}
+
+/* "HH:MM", 24-hour, UTC, quoted or not */
+static int backup_time(struct bst_config *c, const char *v)
+{
+	unsigned h, m;
+	char end, bare[8];
+	size_t n = strlen(v);
+	if (n == 7 && v[0] == '"' && v[6] == '"') {
+		memcpy(bare, v + 1, 5);
+		bare[5] = '\0';
+		v = bare;
+	}
+	if (strlen(v) != 5 || sscanf(v, "%2u:%2u%c", &h, &m, &end) != 2 || h > 23 || m > 59)
+		return -1;
+	c->backup_hour = h;
+	c->backup_minute = m;
+	return 0;
 }
 
 struct load_state {
@@ -151,7 +174,18 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 				     c->doc_max_file_mb > BST_CONFIG_FILE_MB_MAX
 			     ? -1
 			     : 0;
-	} else {
+	} else if (IS("backup", "enabled")) {
+		rc = strcmp(value, "true") == 0 || strcmp(value, "false") == 0 ? 0 : -1;
+		c->backup_enabled = strcmp(value, "true") == 0;
+	} else if (IS("backup", "time"))
+		rc = backup_time(c, value);
+	else if (IS("backup", "daily"))
+		rc = set_uint(value, &c->backup_daily) != 0 || c->backup_daily < 1 ? -1 : 0;
+	else if (IS("backup", "weekly"))
+		rc = set_uint(value, &c->backup_weekly);
+	else if (IS("backup", "monthly"))
+		rc = set_uint(value, &c->backup_monthly);
+	else {
 		/* inih goes on after an error but reports the first line: keep
 		 * the first reason too */
 		if (!st->err[0])

@@ -43,6 +43,11 @@ struct bst_config {
 	 * MB (10^6 bytes), 1 to BST_CONFIG_FILE_MB_MAX; 0 = the default of the
 	 * documents service (100 MB) */
 	unsigned doc_max_file_mb;
+	/* [backup]: the daily backup the scheduler of `serve` takes (when
+	 * enabled) at hour:minute UTC, and how many of each kind prune keeps */
+	bool backup_enabled;
+	unsigned backup_hour, backup_minute;
+	unsigned backup_daily, backup_weekly, backup_monthly;
 };
 /* A file travels in one upload body, which is at most 2 GiB
  * (BST_UPLOAD_BODY_MAX): 2000 MB leaves room for the form around it. */

@@ -8,8 +8,8 @@
  * writer only encrypts a full chunk once more data arrives, so the last
  * chunk is always known to be the last when it is sealed. */
 #include "social/blobs.h"
-#include "core/log.h"
 #include "core/fileio.h"
+#include "core/log.h"
 #include "db/q_documents.h"
 
 #include <assert.h>

@@ -137,9 +137,15 @@ void bst_install_close(struct bst_install *in)
 int bst_install_key_create(struct bst_install *in, const char *slug,
 			   uint8_t key[BST_KEY_BYTES], char *err, size_t errlen)
 {
+	bst_random(key, BST_KEY_BYTES);
+	return bst_install_key_put(in, slug, key, err, errlen);
+}
+
+int bst_install_key_put(struct bst_install *in, const char *slug,
+			const uint8_t key[BST_KEY_BYTES], char *err, size_t errlen)
+{
 	uint8_t wrapped[BST_WRAPPED_BYTES];
 	char hex[2 * BST_WRAPPED_BYTES + 1];
-	bst_random(key, BST_KEY_BYTES);
 	bst_key_wrap(in->master, key, slug, wrapped);
 	bst_hex(wrapped, sizeof wrapped, hex);
 	if (bst_q_key_insert(in->keys, slug, hex, bst_now_ms()) != BST_QS_ONE_RESULT) {

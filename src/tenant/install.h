@@ -29,6 +29,10 @@ void bst_install_close(struct bst_install *in);
  * unwrapped at load. Return 0, or -1 with a sentence in err. */
 int bst_install_key_create(struct bst_install *in, const char *slug,
 			   uint8_t key[BST_KEY_BYTES], char *err, size_t errlen);
+/* Stores key as slug's data key (a restore side by side: the copy keeps
+ * the data key its backup and sealed secrets were made under). */
+int bst_install_key_put(struct bst_install *in, const char *slug,
+			const uint8_t key[BST_KEY_BYTES], char *err, size_t errlen);
 int bst_install_key_load(struct bst_install *in, const char *slug,
 			 uint8_t key[BST_KEY_BYTES], char *err, size_t errlen);
 

@@ -116,8 +116,26 @@ static int open_dbs(struct bst_install *in, struct bst_platform *p, char *err, s
 	return bst_install_key_load(in, p->slug, p->key, err, errlen);
 }
 
+static int create(struct bst_install *in, const char *slug, const char *name,
+		  const char *const *hosts, size_t n_hosts, const uint8_t *given_key, char *err,
+		  size_t errlen);
+
 int bst_platform_create(struct bst_install *in, const char *slug, const char *name,
 			const char *const *hosts, size_t n_hosts, char *err, size_t errlen)
+{
+	return create(in, slug, name, hosts, n_hosts, NULL, err, errlen);
+}
+
+int bst_platform_create_keyed(struct bst_install *in, const char *slug, const char *name,
+			      const char *const *hosts, size_t n_hosts,
+			      const uint8_t key[BST_KEY_BYTES], char *err, size_t errlen)
+{
+	return create(in, slug, name, hosts, n_hosts, key, err, errlen);
+}
+
+static int create(struct bst_install *in, const char *slug, const char *name,
+		  const char *const *hosts, size_t n_hosts, const uint8_t *given_key, char *err,
+		  size_t errlen)
 {
 	if (!bst_slug_valid(slug)) {
 		snprintf(err, errlen,
@@ -161,7 +179,8 @@ int bst_platform_create(struct bst_install *in, const char *slug, const char *na
 	uint8_t key[BST_KEY_BYTES];
 	int rc = -1;
 	bool key_made = false;
-	if (bst_install_key_create(in, slug, key, err, errlen) != 0)
+	if ((given_key ? bst_install_key_put(in, slug, given_key, err, errlen)
+		       : bst_install_key_create(in, slug, key, err, errlen)) != 0)
 		goto cleanup;
 	key_made = true;
 	if (open_dbs(in, &p, err, errlen) != 0)

@@ -62,6 +62,10 @@ bool bst_platform_name_valid(const char *name);
  * its hosts. Returns 0, or -1 with a sentence in err. */
 int bst_platform_create(struct bst_install *in, const char *slug, const char *name,
 			const char *const *hosts, size_t n_hosts, char *err, size_t errlen);
+/* The same with a given data key (a restore side by side). */
+int bst_platform_create_keyed(struct bst_install *in, const char *slug, const char *name,
+			      const char *const *hosts, size_t n_hosts,
+			      const uint8_t key[BST_KEY_BYTES], char *err, size_t errlen);
 /* Opens one platform by slug (CLI). The caller bst_platform_close()s it. */
 int bst_platform_open(struct bst_install *in, const char *slug, struct bst_platform **out,
 		      char *err, size_t errlen);

@@ -1,0 +1,33 @@
+/* Backups as a job: every platform (or one) and the control database in
+ * turn, each followed by its pruning when asked, with a log line per
+ * scope (and a loud one for each failure); and the daily run of
+ * `bastide serve`'s scheduler at the configured time ([backup] time, UTC).
+ * Runs on the caller's thread; see backup.h for what may run alongside. */
+#ifndef BST_OPS_BACKUP_JOB_H
+#define BST_OPS_BACKUP_JOB_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/config.h"
+#include "ops/backup_retention.h"
+#include "tenant/install.h"
+
+/* How often the scheduler looks whether the daily backup is due. */
+#define BST_BACKUP_CHECK_PERIOD_MS (60 * 1000)
+
+void bst_backup_retention_of(const struct bst_config *cfg, struct bst_retention *r);
+
+/* Backs up platform `only` (NULL: every platform, then the control
+ * database), then prunes each scope backed up when prune is set. A line
+ * per scope goes to out (NULL: none) and to the log. Returns the number
+ * of scopes that failed. */
+int bst_backup_job_run(struct bst_install *in, const struct bst_config *cfg, const char *only,
+		       bool progress, bool prune, FILE *out);
+
+/* The scheduler's job: when [backup] enabled is true and a scope has no
+ * backup since the last hour:minute UTC at or before now, backs it up and
+ * prunes it. */
+void bst_backup_scheduled(struct bst_install *in, const struct bst_config *cfg, int64_t now);
+
+#endif
