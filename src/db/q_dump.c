@@ -73,6 +73,76 @@ enum bst_qs bst_q_dump_columns(bst_db *db, const char *table, struct bst_dump_co
 	return qs;
 }
 
+struct each_file {
+	void (*fn)(void *, const struct bst_dump_file *);
+	void *cls;
+};
+
+static int file_row(void *cls, const bst_row *r)
+{
+	struct each_file *e = cls;
+	struct bst_dump_file f;
+	memset(&f, 0, sizeof f);
+	f.version_id = bst_row_int(r, 0);
+	f.document_id = bst_row_int(r, 1);
+	f.number = bst_row_int(r, 2);
+	f.blob_id = bst_row_int(r, 3);
+	f.size = bst_row_int(r, 4);
+	f.created_ms = bst_row_int(r, 5);
+	f.folder_id = bst_row_int(r, 6);
+	f.current = bst_row_int(r, 7) != 0;
+	bst_q_text(r, 8, f.owner, sizeof f.owner);
+	f.owner_id = bst_row_int(r, 9);
+	bst_q_text(r, 10, f.library, sizeof f.library);
+	bst_q_text(r, 11, f.name, sizeof f.name);
+	e->fn(e->cls, &f);
+	return 0;
+}
+
+enum bst_qs bst_q_dump_files(bst_db *db, int64_t after, int limit,
+			     void (*fn)(void *cls, const struct bst_dump_file *f), void *cls)
+{
+	struct each_file e = {fn, cls};
+	return bst_db_exec(
+	    db,
+	    "SELECT v.id, d.id, v.number, v.blob_id, v.size, v.created_ms,"
+	    " coalesce(d.folder_id, 0),"
+	    " v.number = (SELECT max(w.number) FROM document_versions w"
+	    " WHERE w.document_id = d.id),"
+	    " d.owner, d.owner_id,"
+	    " CASE d.owner WHEN 'group' THEN (SELECT g.name FROM groups g WHERE g.id = d.owner_id)"
+	    " ELSE (SELECT coalesce(nullif(u.name, ''), u.email) FROM users u"
+	    " WHERE u.id = d.owner_id) END,"
+	    " d.name"
+	    " FROM document_versions v JOIN documents d ON d.id = v.document_id"
+	    " WHERE d.deleted_ms IS NULL AND v.id > $1 ORDER BY v.id LIMIT $2",
+	    (struct bst_qp[]){BST_QP_INT(after), BST_QP_INT(limit), BST_QP_END}, file_row, &e);
+}
+
+struct each_folder {
+	void (*fn)(void *, int64_t, int64_t, const char *);
+	void *cls;
+};
+
+static int folder_row(void *cls, const bst_row *r)
+{
+	struct each_folder *e = cls;
+	e->fn(e->cls, bst_row_int(r, 0), bst_row_int(r, 1), bst_row_text(r, 2));
+	return 0;
+}
+
+enum bst_qs bst_q_dump_folders(bst_db *db,
+			       void (*fn)(void *cls, int64_t id, int64_t parent,
+					  const char *name),
+			       void *cls)
+{
+	struct each_folder e = {fn, cls};
+	return bst_db_exec(db,
+			   "SELECT id, coalesce(parent_id, 0), name FROM folders"
+			   " WHERE deleted_ms IS NULL ORDER BY id",
+			   NULL, folder_row, &e);
+}
+
 void bst_q_dump_quote(const char *name, char *out, size_t outlen)
 {
 	size_t o = 0;

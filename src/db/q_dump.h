@@ -44,6 +44,25 @@ enum bst_qs bst_q_dump_rows(bst_db *db, const char *table,
 			    const struct bst_dump_column *cols, size_t n,
 			    const bool *keep, bst_row_cb fn, void *cls);
 
+/* The stored files of the export: every version of every live document,
+ * with its library's label, its folder and its blob. */
+struct bst_dump_file {
+	int64_t version_id, document_id, number, blob_id, size, created_ms, folder_id;
+	bool current; /* the document's newest version */
+	char owner[8];
+	int64_t owner_id;
+	char library[300]; /* the group's name, or the person's name or e-mail */
+	char name[256];
+};
+/* Versions with id > after, by id, at most limit. */
+enum bst_qs bst_q_dump_files(bst_db *db, int64_t after, int limit,
+			     void (*fn)(void *cls, const struct bst_dump_file *f), void *cls);
+/* Every live folder: id, parent (0: the root) and name. */
+enum bst_qs bst_q_dump_folders(bst_db *db,
+			       void (*fn)(void *cls, int64_t id, int64_t parent,
+					  const char *name),
+			       void *cls);
+
 /* "name" with inner quotes doubled: an identifier for any SQL dialect. */
 void bst_q_dump_quote(const char *name, char *out, size_t outlen);
 
