@@ -99,7 +99,8 @@ static int file_row(void *cls, const bst_row *r)
 	return 0;
 }
 
-enum bst_qs bst_q_dump_files(bst_db *db, int64_t after, int limit,
+enum bst_qs bst_q_dump_files(bst_db *db, const char *owner, int64_t owner_id,
+			     bool current_only, int64_t after, int limit,
 			     void (*fn)(void *cls, const struct bst_dump_file *f), void *cls)
 {
 	struct each_file e = {fn, cls};
@@ -115,8 +116,14 @@ enum bst_qs bst_q_dump_files(bst_db *db, int64_t after, int limit,
 	    " WHERE u.id = d.owner_id) END,"
 	    " d.name"
 	    " FROM document_versions v JOIN documents d ON d.id = v.document_id"
-	    " WHERE d.deleted_ms IS NULL AND v.id > $1 ORDER BY v.id LIMIT $2",
-	    (struct bst_qp[]){BST_QP_INT(after), BST_QP_INT(limit), BST_QP_END}, file_row, &e);
+	    " WHERE d.deleted_ms IS NULL AND v.id > $1"
+	    " AND ($3 IS NULL OR (d.owner = $3 AND d.owner_id = $4))"
+	    " AND ($5 = 0 OR v.number = (SELECT max(w.number) FROM document_versions w"
+	    " WHERE w.document_id = d.id))"
+	    " ORDER BY v.id LIMIT $2",
+	    (struct bst_qp[]){BST_QP_INT(after), BST_QP_INT(limit), BST_QP_TEXT(owner),
+			      BST_QP_INT(owner_id), BST_QP_INT(current_only ? 1 : 0), BST_QP_END},
+	    file_row, &e);
 }
 
 struct each_folder {
@@ -141,6 +148,53 @@ enum bst_qs bst_q_dump_folders(bst_db *db,
 			   "SELECT id, coalesce(parent_id, 0), name FROM folders"
 			   " WHERE deleted_ms IS NULL ORDER BY id",
 			   NULL, folder_row, &e);
+}
+
+struct each_text {
+	void (*fn)(void *, const struct bst_dump_text *);
+	void *cls;
+};
+
+static int text_row(void *cls, const bst_row *r)
+{
+	struct each_text *e = cls;
+	struct bst_dump_text t;
+	memset(&t, 0, sizeof t);
+	t.id = bst_row_int(r, 0);
+	t.post_id = bst_row_int(r, 1);
+	t.group_id = bst_row_int(r, 2);
+	bst_q_text(r, 3, t.group_name, sizeof t.group_name);
+	t.body = bst_row_text(r, 4);
+	t.created_ms = bst_row_int(r, 5);
+	t.edited_ms = bst_row_int(r, 6);
+	t.deleted_ms = bst_row_int(r, 7);
+	e->fn(e->cls, &t);
+	return 0;
+}
+
+enum bst_qs bst_q_dump_texts(bst_db *db, const char *kind, int64_t author_id, int64_t after,
+			     int limit, void (*fn)(void *cls, const struct bst_dump_text *t),
+			     void *cls)
+{
+	struct each_text e = {fn, cls};
+	struct bst_qp params[] = {BST_QP_INT(author_id), BST_QP_INT(after), BST_QP_INT(limit),
+				  BST_QP_END};
+	if (strcmp(kind, "post") == 0)
+		return bst_db_exec(
+		    db,
+		    "SELECT p.id, p.id, coalesce(p.group_id, 0), coalesce(g.name, ''), p.body,"
+		    " p.created_ms, coalesce(p.edited_ms, 0), coalesce(p.deleted_ms, 0)"
+		    " FROM posts p LEFT JOIN groups g ON g.id = p.group_id"
+		    " WHERE p.author_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3",
+		    params, text_row, &e);
+	return bst_db_exec(
+	    db,
+	    "SELECT c.id, c.post_id, coalesce(p.group_id, 0), coalesce(g.name, ''), c.body,"
+	    " c.created_ms, coalesce(c.edited_ms, 0), coalesce(c.deleted_ms, 0)"
+	    " FROM comments c JOIN posts p ON p.id = c.post_id"
+	    " LEFT JOIN groups g ON g.id = p.group_id"
+	    " WHERE c.author_id = $1 AND c.id > $2 ORDER BY c.id LIMIT $3",
+	    params, text_row, &e);
 }
 
 void bst_q_dump_quote(const char *name, char *out, size_t outlen)

@@ -54,9 +54,26 @@ struct bst_dump_file {
 	char library[300]; /* the group's name, or the person's name or e-mail */
 	char name[256];
 };
-/* Versions with id > after, by id, at most limit. */
-enum bst_qs bst_q_dump_files(bst_db *db, int64_t after, int limit,
+/* Versions with id > after, by id, at most limit; of the documents of
+ * library (owner, owner_id) only, unless owner is NULL; current versions
+ * only when current_only. */
+enum bst_qs bst_q_dump_files(bst_db *db, const char *owner, int64_t owner_id,
+			     bool current_only, int64_t after, int limit,
 			     void (*fn)(void *cls, const struct bst_dump_file *f), void *cls);
+
+/* The texts a person wrote, for their own export: publications (kind
+ * "post") or comments (kind "comment") by author_id with id > after, by id,
+ * at most limit. The row: id, post id (the comment's; the publication's
+ * own), group id (0: the platform feed), group name, body, created_ms,
+ * edited_ms, deleted_ms (0 when not). */
+struct bst_dump_text {
+	int64_t id, post_id, group_id, created_ms, edited_ms, deleted_ms;
+	char group_name[256];
+	const char *body; /* valid during the callback */
+};
+enum bst_qs bst_q_dump_texts(bst_db *db, const char *kind, int64_t author_id, int64_t after,
+			     int limit, void (*fn)(void *cls, const struct bst_dump_text *t),
+			     void *cls);
 /* Every live folder: id, parent (0: the root) and name. */
 enum bst_qs bst_q_dump_folders(bst_db *db,
 			       void (*fn)(void *cls, int64_t id, int64_t parent,

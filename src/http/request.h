@@ -87,6 +87,11 @@ void bst_reply_text(struct bst_req *r, int status, const char *content_type,
  * is done with. Same headers as every reply; not cacheable. */
 #define BST_READ_END ((ssize_t)-1)
 #define BST_READ_ERROR ((ssize_t)-2)
+/* A producer's answer (bytes, 0 at the end, -1 on failure) as a reader's. */
+static inline ssize_t bst_read_result(ssize_t n)
+{
+	return n > 0 ? n : n == 0 ? BST_READ_END : BST_READ_ERROR;
+}
 typedef ssize_t (*bst_reply_reader)(void *cls, uint64_t pos, char *buf, size_t max);
 void bst_reply_stream(struct bst_req *r, int status, const char *content_type, uint64_t size,
 		      bst_reply_reader read, void *cls, void (*free_cls)(void *cls));

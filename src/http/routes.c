@@ -53,6 +53,7 @@ const struct bst_route bst_routes[] = {
 	{"GET", "/settings", bst_page_settings, BST_R_AUTH, NULL},
 	{"POST", "/settings", bst_page_settings, BST_R_AUTH, NULL},
 	{"GET", "/settings/sessions", bst_page_sessions, BST_R_AUTH, NULL},
+	{"GET", "/settings/export.zip", bst_page_personal_export, BST_R_AUTH, NULL},
 	{"POST", "/settings/sessions", bst_page_sessions, BST_R_AUTH, NULL},
 	{"GET", "/settings/tokens", bst_page_tokens, BST_R_AUTH, NULL},
 	{"POST", "/settings/tokens", bst_page_tokens, BST_R_AUTH, NULL},

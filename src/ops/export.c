@@ -11,6 +11,7 @@
 #include "db/q_audit.h"
 #include "db/q_dump.h"
 #include "ops/dump.h"
+#include "ops/export_paths.h"
 #include "social/blobs.h"
 #include "tenant/platform.h"
 
@@ -28,11 +29,6 @@
 #define FILES_PAGE 200
 #define COPY_CHUNK (256 * 1024)
 
-struct folder {
-	int64_t id, parent;
-	char *name;
-};
-
 struct exp {
 	struct bst_ctx *ctx;
 	struct bst_platform *p;
@@ -44,8 +40,7 @@ struct exp {
 	struct bst_export_stats *stats;
 	json_t *files; /* the manifest's list */
 	struct bst_dump_stats dump;
-	struct folder *folders;
-	size_t n_folders, cap_folders;
+	struct bst_export_folders folders;
 	bool failed;
 	char *err;
 	size_t errlen;
@@ -188,66 +183,6 @@ static void export_dump(struct exp *x)
 
 /* ---- documents ---- */
 
-static void on_folder(void *cls, int64_t id, int64_t parent, const char *name)
-{
-	struct exp *x = cls;
-	if (x->n_folders == x->cap_folders) {
-		size_t cap = x->cap_folders ? 2 * x->cap_folders : 64;
-		struct folder *f = realloc(x->folders, cap * sizeof *f);
-		if (!f) {
-			fail(x, "out of memory");
-			return;
-		}
-		x->folders = f;
-		x->cap_folders = cap;
-	}
-	char *copy = strdup(name ? name : "");
-	if (!copy) {
-		fail(x, "out of memory");
-		return;
-	}
-	x->folders[x->n_folders++] = (struct folder){id, parent, copy};
-}
-
-static const struct folder *folder_of(const struct exp *x, int64_t id)
-{
-	/* read in id order: a binary search */
-	size_t lo = 0, hi = x->n_folders;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (x->folders[mid].id == id)
-			return &x->folders[mid];
-		if (x->folders[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* A path segment from a name: "/" and "\" become "_", control characters
- * too; "." and ".." cannot occur (names refuse them). */
-static void segment(bst_buf *b, const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		bst_buf_putc(b, (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f) ? '_'
-										    : (char)*p);
-}
-
-/* The folders from the library's root down to folder id, each followed
- * by "/"; depth is bounded by the documents service (and here by 64). */
-static void folder_path(const struct exp *x, bst_buf *b, int64_t id)
-{
-	const struct folder *chain[64];
-	size_t n = 0;
-	for (const struct folder *f = folder_of(x, id); f && n < 64; f = folder_of(x, f->parent))
-		chain[n++] = f;
-	while (n--) {
-		segment(b, chain[n]->name);
-		bst_buf_putc(b, '/');
-	}
-}
-
 struct files_page {
 	struct bst_dump_file rows[FILES_PAGE];
 	size_t n;
@@ -266,13 +201,13 @@ static void export_file(struct exp *x, const struct bst_dump_file *f)
 	bst_buf_init(&path);
 	bst_buf_puts(&path, f->current ? "documents/" : "versions/");
 	bst_buf_puts(&path, strcmp(f->owner, "group") == 0 ? "groups/" : "people/");
-	segment(&path, f->library[0] ? f->library : "?");
+	bst_export_segment(&path, f->library[0] ? f->library : "?");
 	bst_buf_printf(&path, " (%lld)/", (long long)f->owner_id);
-	folder_path(x, &path, f->folder_id);
-	segment(&path, f->name);
+	bst_export_folder_path(&x->folders, &path, f->folder_id);
+	bst_export_segment(&path, f->name);
 	if (!f->current) {
 		bst_buf_printf(&path, "/%lld ", (long long)f->number);
-		segment(&path, f->name);
+		bst_export_segment(&path, f->name);
 	}
 	struct bst_blob_reader *r = NULL;
 	if (path.oom) {
@@ -303,7 +238,7 @@ static void export_file(struct exp *x, const struct bst_dump_file *f)
 
 static void export_documents(struct exp *x)
 {
-	if (bst_q_dump_folders(x->p->main, on_folder, x) < 0) {
+	if (bst_export_folders_load(&x->folders, x->p->main) != 0) {
 		fail(x, "cannot read the folders");
 		return;
 	}
@@ -315,7 +250,8 @@ static void export_documents(struct exp *x)
 	int64_t after = 0;
 	for (;;) {
 		pg->n = 0;
-		if (bst_q_dump_files(x->p->main, after, FILES_PAGE, on_file, pg) < 0) {
+		if (bst_q_dump_files(x->p->main, NULL, 0, false, after, FILES_PAGE, on_file, pg) <
+		    0) {
 			fail(x, "cannot read the documents");
 			break;
 		}
@@ -498,9 +434,7 @@ int bst_export_archive(struct bst_ctx *ctx, int64_t now_ms, const char *installa
 	if (archive_write_close(a) != ARCHIVE_OK && !x->failed)
 		fail(x, "cannot finish the archive: %s", archive_error_string(a));
 	archive_write_free(a);
-	for (size_t i = 0; i < x->n_folders; i++)
-		free(x->folders[i].name);
-	free(x->folders);
+	bst_export_folders_free(&x->folders);
 	json_decref(files);
 	free(chunk);
 	bool failed = x->failed;

@@ -11,10 +11,9 @@
 static ssize_t read_export(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	(void)pos; /* libmicrohttpd reads in order */
-	ssize_t n = bst_audit_export_read(cls, buf, max);
 	/* -1: the trail could not be read (logged): the connection is cut, so
 	 * the client sees an incomplete transfer, never a complete-looking one */
-	return n > 0 ? n : n == 0 ? BST_READ_END : BST_READ_ERROR;
+	return bst_read_result(bst_audit_export_read(cls, buf, max));
 }
 
 static void free_export(void *cls)

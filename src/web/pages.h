@@ -43,6 +43,7 @@ void bst_page_register(struct bst_req *r);       /* register.c  GET|POST /regist
 void bst_page_reauth(struct bst_req *r);         /* reauth.c    GET|POST /reauth */
 void bst_page_settings(struct bst_req *r);       /* settings.c  GET|POST /settings */
 void bst_page_sessions(struct bst_req *r);       /* sessions.c  GET|POST /settings/sessions */
+void bst_page_personal_export(struct bst_req *r); /* personal_export.c  GET /settings/export.zip */
 void bst_page_tokens(struct bst_req *r);         /* tokens.c    GET|POST /settings/tokens */
 void bst_page_admin_users(struct bst_req *r);    /* admin_users.c GET|POST /admin/users */
 void bst_page_admin_user(struct bst_req *r);     /* admin_user.c  GET|POST /admin/users/{id} */

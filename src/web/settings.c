@@ -114,6 +114,14 @@ static void render(struct bst_req *r, int status, const char *kind, const char *
 	lang_form(r, &b);
 	password_form(r, &b);
 	mfa_section(r, &b);
+	bst_buf_printf(&b,
+		       "<section aria-labelledby=\"h-mydata\"><h2 id=\"h-mydata\">%s</h2>"
+		       "<p>%s</p><p><a href=\"/settings/export.zip\" download>%s</a></p></section>",
+		       _("Your data"),
+		       _("One zip file with your profile, everything you published and "
+			 "commented (JSON), and the documents of your personal space, to keep or "
+			 "to take elsewhere."),
+		       _("Download my data"));
 	bst_page_end(r, &b);
 	bst_reply_html(r, status, &b);
 }

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bastide } from './lib/bastide.mjs';
+import { Bastide, activate } from './lib/bastide.mjs';
 import { Postgres } from './lib/postgres.mjs';
 
 const b = new Bastide('export');
@@ -208,6 +208,57 @@ test('encrypted for the client: to its public key, or with its passphrase; stock
 	r = await b.run(['export', '--platform', 'demo', '--output', join(b.dir, 'n4')]);
 	assert.equal(r.code, 2);
 	assert.match(r.stderr, /--recipient KEYFILE or --passphrase-file FILE/);
+});
+
+// Entries of a zip file, read with Python's standard zipfile module.
+function unzip(buf, into) {
+	const zip = join(into, 'data.zip');
+	mkdirSync(into);
+	writeFileSync(zip, buf);
+	execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', zip, into]);
+	return execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', zip])
+		.toString().trim().split('\n');
+}
+
+test('each person downloads their own data from their settings: profile, texts and personal documents', async () => {
+	const admin = b.client();
+	assert.equal((await admin.login(demo.email, demo.password)).status, 303);
+	const settings = await admin.get('/settings');
+	assert.match(settings.body, /href="\/settings\/export.zip"/);
+	const res = await admin.get('/settings/export.zip');
+	assert.equal(res.status, 200);
+	assert.match(res.headers['content-type'], /application\/zip/);
+	assert.match(res.headers['content-disposition'], /attachment; filename="my-data-demo-\d{4}-\d\d-\d\d\.zip"/);
+	const body = res.raw;
+	const dir = join(b.dir, 'mine');
+	const names = unzip(body, dir);
+	assert.ok(names.includes('profile.json') && names.includes('publications.json') && names.includes('comments.json'));
+	const profile = JSON.parse(readFileSync(join(dir, 'profile.json'), 'utf8'));
+	assert.equal(profile.email, demo.email);
+	const posts = JSON.parse(readFileSync(join(dir, 'publications.json'), 'utf8'));
+	assert.equal(posts.length, 5);
+	assert.equal(posts[0].body_markdown, `${TRICKY} #0`);
+	const comments = JSON.parse(readFileSync(join(dir, 'comments.json'), 'utf8'));
+	assert.equal(comments.length, 5);
+	assert.ok(comments.every((c) => posts.some((p) => p.id === c.publication)));
+	assert.deepEqual(readFileSync(join(dir, 'documents', 'rapport.bin')), files['rapport.bin'][1]);
+	assert.deepEqual(readFileSync(join(dir, 'documents', 'notes 2025.txt')), files['notes / 2025.txt'][0]);
+	assert.ok(!names.some((n) => n.includes('versions/')), 'current versions only');
+	// someone else gets their own, which is nearly empty here
+	const link = await b.createUser('demo', 'zoe@demo.localhost', { name: 'Zoé' });
+	const zoe = b.client();
+	await activate(zoe, link, 'a long and quiet password');
+	assert.equal((await zoe.login('zoe@demo.localhost', 'a long and quiet password')).status, 303);
+	const hers = await zoe.get('/settings/export.zip');
+	assert.equal(hers.status, 200);
+	const herNames = unzip(hers.raw, join(b.dir, 'hers'));
+	assert.deepEqual(JSON.parse(readFileSync(join(b.dir, 'hers', 'publications.json'), 'utf8')), []);
+	assert.ok(!herNames.some((n) => n.startsWith('documents/')));
+	// anonymous visitors are sent to sign in; the export is in the trail
+	const anon = await b.client().get('/settings/export.zip');
+	assert.equal(anon.status, 303);
+	const audit = join(b.data, 'platforms', 'demo', 'audit.db');
+	assert.ok(Number(sqlite(audit, "SELECT count(*) FROM events WHERE event = 'user.export'")) >= 2);
 });
 
 test('plaintext only when asked; an existing file is never overwritten; the export is in the trail', async () => {

@@ -184,11 +184,13 @@ export class Client {
 						if (opts.jar !== false)
 							for (const sc of setCookies)
 								this.#store(sc);
-						const text = Buffer.concat(chunks).toString('utf8');
+						const raw = Buffer.concat(chunks);
+						const text = raw.toString('utf8');
 						resolvePromise({
 							status: res.statusCode,
 							headers: res.headers,
 							body: text,
+							raw, // the bytes, for binary downloads
 							setCookies,
 							location: res.headers.location,
 							json() {
