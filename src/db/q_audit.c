@@ -337,3 +337,21 @@ enum bst_qs bst_q_checkpoint_last_seq(bst_db *db, int64_t *seq)
 	return bst_db_exec(db, "SELECT coalesce(max(seq), 0) FROM checkpoints",
 			   (struct bst_qp[]){BST_QP_END}, one_int, seq);
 }
+
+enum bst_qs bst_q_spill_seen(bst_db *db, const uint8_t id[16], int *seen)
+{
+	int64_t n = 0;
+	enum bst_qs qs = bst_db_exec(db, "SELECT count(*) FROM spills WHERE id = $1",
+				     (struct bst_qp[]){BST_QP_BLOB(id, 16), BST_QP_END}, one_int,
+				     &n);
+	*seen = n > 0;
+	return qs;
+}
+
+enum bst_qs bst_q_spill_done(bst_db *db, const uint8_t id[16], int64_t n, int64_t at_ms)
+{
+	return bst_db_exec(db, "INSERT INTO spills (id, entries, at_ms) VALUES ($1, $2, $3)",
+			   (struct bst_qp[]){BST_QP_BLOB(id, 16), BST_QP_INT(n),
+					     BST_QP_INT(at_ms), BST_QP_END},
+			   NULL, NULL);
+}
