@@ -38,8 +38,11 @@ static ssize_t pending_index(const char *slug)
 
 static void pending_add(const char *slug)
 {
-	if (pending_index(slug) < 0 && n_pending < MAX_PENDING)
-		snprintf(pending[n_pending++], sizeof pending[0], "%s", slug);
+	size_t len = strlen(slug);
+	if (pending_index(slug) < 0 && n_pending < MAX_PENDING && len <= BST_SLUG_MAX) {
+		memcpy(pending[n_pending], slug, len);
+		pending[n_pending++][len] = '\0';
+	}
 }
 
 static void pending_remove(const char *slug)
