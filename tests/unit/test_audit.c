@@ -128,6 +128,16 @@ static void test_chain_verifies_and_names_a_rewritten_hash(void **state)
 	assert_true(v.ok);
 	assert_int_equal(v.entries, e3.seq);
 	assert_int_equal(v.checkpoints, 1);
+	/* rows written before audit/0005 (hash in hex, user agent inline)
+	 * verify too, mixed with newer ones */
+	assert_true(bst_db_exec(db,
+				"UPDATE trail SET hash = lower(hex(hash_bin)), hash_bin = NULL,"
+				" user_agent = coalesce((SELECT ua FROM agents WHERE id = ua_id),"
+				" ''), ua_id = NULL WHERE seq <= 2",
+				(struct bst_qp[]){BST_QP_END}, NULL, NULL) > 0);
+	assert_int_equal(bst_audit_verify(db, "acme", pk, 0, &v), 0);
+	assert_true(v.ok);
+	assert_int_equal(v.entries, e3.seq);
 	/* the same checkpoint does not vouch for another platform */
 	assert_int_equal(bst_audit_verify(db, "other", pk, 0, &v), 0);
 	assert_false(v.ok);
