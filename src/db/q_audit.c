@@ -306,8 +306,13 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 	if (f->from_ms || f->to_ms)
 		return bst_db_exec(db,
 				   "SELECT " TRAIL_COLS
-				   " FROM trail INDEXED BY trail_at WHERE"
-				   " at_ms >= $8 AND" LIST_WHERE
+				   " FROM trail INDEXED BY trail_at WHERE at_ms >= $8"
+				   /* both ends bound the index scan (a bare "$9 = 0 OR"
+				    * does not): newest first from the range's end, or
+				    * from the cursor's time */
+				   " AND at_ms < (CASE WHEN $13 <> 0 AND ($9 = 0 OR $14 < $9)"
+				   " THEN $14 + 1 WHEN $9 = 0 THEN 9223372036854775807 ELSE $9 END)"
+				   " AND" LIST_WHERE
 				   " AND ($13 = 0 OR at_ms < $14 OR (at_ms = $14 AND seq < $13))"
 				   " ORDER BY at_ms DESC, seq DESC LIMIT $11",
 				   p, each_row, &e);

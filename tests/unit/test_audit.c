@@ -418,6 +418,53 @@ static void test_spill_replayed_twice_appends_once(void **state)
 	assert_false(bst_spill_pending("acme"));
 }
 
+struct seen {
+	int64_t seq[16];
+	int64_t at[16];
+	int n;
+};
+
+static int collect(void *cls, const struct bst_trail_entry *e, const char *hash)
+{
+	(void)hash;
+	struct seen *s = cls;
+	if (s->n < 16) {
+		s->seq[s->n] = e->seq;
+		s->at[s->n++] = e->at_ms;
+	}
+	return 0;
+}
+
+/* A date range lists newest first, page after page by its (seq, at_ms)
+ * cursor, every entry in [from, to) once and nothing outside it. */
+static void test_date_range_pages_through_its_range_only(void **state)
+{
+	struct bst_test_platform *t = *state;
+	bst_db *db = t->p->audit;
+	for (int day = 0; day < 6; day++) {
+		append_at(db, NOW + day * DAY, "/a");
+		append_at(db, NOW + day * DAY, "/b");
+	}
+	struct bst_trail_filter f = {.from_ms = NOW + DAY, .to_ms = NOW + 4 * DAY, .limit = 4};
+	int64_t all[16];
+	int n = 0;
+	for (int page = 0; page < 4; page++) {
+		struct seen s = {0};
+		assert_true(bst_q_trail_list(db, &f, collect, &s) >= 0);
+		for (int i = 0; i < s.n; i++) {
+			assert_true(s.at[i] >= f.from_ms && s.at[i] < f.to_ms);
+			all[n++] = s.seq[i];
+		}
+		if (s.n < f.limit)
+			break;
+		f.before = s.seq[s.n - 1];
+		f.before_at_ms = s.at[s.n - 1];
+	}
+	assert_int_equal(n, 6); /* days 1, 2, 3: two entries each */
+	for (int i = 1; i < n; i++)
+		assert_true(all[i] < all[i - 1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +479,8 @@ int main(void)
 		    test_spill_replays_in_order_and_stops_at_a_torn_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spill_replayed_twice_appends_once, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_date_range_pages_through_its_range_only,
+						setup, teardown),
 		cmocka_unit_test(test_csv_cell_neutralises_formulas_and_quotes),
 		cmocka_unit_test(test_filter_parses_dates_status_and_cursor),
 		cmocka_unit_test(test_scrub_redacts_link_tokens_and_secret_arguments),
