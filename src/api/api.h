@@ -28,5 +28,8 @@ void bst_api_sessions(struct bst_req *r);  /* sessions.c  GET /api/v1/sessions *
 void bst_api_session(struct bst_req *r);   /* sessions.c  DELETE /api/v1/sessions/{id} */
 void bst_api_users(struct bst_req *r);     /* users.c     GET|POST /api/v1/users */
 void bst_api_audit_access_log(struct bst_req *r); /* audit.c GET /api/v1/audit/access-log */
+/* health.c GET /health on a host that is no platform's, loopback only (not
+ * in the routing table: see the pipeline) */
+void bst_api_health(struct bst_req *r);
 
 #endif

@@ -2,6 +2,7 @@
  * platform's trail before the caller answers. */
 #include "audit/audit.h"
 #include "audit/access.h"
+#include "audit/spill.h"
 #include "audit/trail.h"
 #include "audit/writer.h"
 #include "core/log.h"
@@ -47,7 +48,18 @@ int bst_audit_record(struct bst_ctx *ctx, const char *event, const char *target,
 	    .details = text ? text : "{}",
 	};
 	struct bst_trail_entry *ep = &e;
-	int rc = bst_trail_append(ctx->platform->audit, &ep, 1);
+	/* while older entries wait in the spill file, this one follows them
+	 * there; when the trail cannot be written, it goes there too
+	 * (fsync'd: written before the response all the same) */
+	const char *slug = ctx->platform->slug;
+	int rc = bst_spill_append(slug, &ep, 1, true) == 1 ? 0 : -1;
+	if (rc != 0)
+		rc = bst_trail_append(ctx->platform->audit, &ep, 1);
+	if (rc != 0 && bst_spill_append(slug, &ep, 1, false) == 1) {
+		bst_log_error("audit: security event %s of platform %s put in its spill file",
+			      event, slug);
+		rc = 0;
+	}
 	free(text);
 	if (rc != 0) {
 		bst_log_error("audit: SECURITY EVENT NOT RECORDED on platform %s: %s %s",

@@ -18,7 +18,9 @@
  *   hash(n) = BLAKE2b-256(hash(n-1) || encoding(n)),  hash(0) = 32 zero bytes
  *
  * (after a retention purge, hash(first kept - 1) comes from the signed
- * truncation checkpoint). Hashes are stored and signed as lower-case hex. */
+ * truncation checkpoint). Checkpoints store and sign hashes as lower-case
+ * hex; the trail stores them as bytes since migration audit/0005 (hex
+ * before), and the store hands them out as hex. */
 #ifndef BST_AUDIT_CHAIN_H
 #define BST_AUDIT_CHAIN_H
 #include <stdbool.h>

@@ -2,6 +2,7 @@
  * allocation each at enqueue; the writer takes every waiting item at once
  * under the queue lock, then writes without holding it. */
 #include "audit/writer.h"
+#include "audit/spill.h"
 #include "audit/trail.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -30,8 +31,10 @@ struct item {
 
 struct target {
 	char slug[BST_SLUG_MAX + 1];
-	bst_db *db;
-	bool dirty; /* appended to since its last checkpoint */
+	bst_db *db;     /* NULL: closed after a failure, opened again on need */
+	bool dirty;     /* appended to since its last checkpoint */
+	bool failing;   /* its last write or open failed (said once in the log) */
+	int64_t retry_at; /* its spill file is not replayed before then */
 };
 
 static struct {
@@ -45,10 +48,44 @@ static struct {
 	struct bst_audit_key key;
 	struct target targets[MAX_PLATFORMS];
 	size_t n_targets;
-	uint64_t queued, written, dropped, failed;
+	uint64_t queued, written, dropped, failed, spilled, replayed;
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .wake = PTHREAD_COND_INITIALIZER,
        .room = PTHREAD_COND_INITIALIZER};
+
+static void fail(struct target *t, const char *what)
+{
+	if (!t->failing)
+		bst_log_error("audit: the trail of platform %s CANNOT BE WRITTEN (%s): its "
+			      "access traces go to %s/platforms/%s/" BST_SPILL_FILE
+			      " until it can",
+			      t->slug, what, w.data_dir, t->slug);
+	t->failing = true;
+	if (t->db) {
+		/* a fresh connection later: this one may have fallen back to
+		 * read-only, or be stuck after an I/O error */
+		bst_db_close(t->db);
+		t->db = NULL;
+	}
+}
+
+/* Opens t's audit.db when it is closed: true when open. */
+static bool open_target(struct target *t)
+{
+	if (t->db)
+		return true;
+	char path[700], err[600];
+	snprintf(path, sizeof path, "%s/platforms/%s/audit.db", w.data_dir, t->slug);
+	if (bst_db_open(path, BST_DB_AUDIT, &t->db, err, sizeof err) != 0) {
+		t->db = NULL;
+		if (!t->failing)
+			bst_log_error("audit: cannot open the trail of platform %s: %s", t->slug,
+				      err);
+		fail(t, "cannot open");
+		return false;
+	}
+	return true;
+}
 
 static struct target *target_of(const char *slug)
 {
@@ -57,26 +94,78 @@ static struct target *target_of(const char *slug)
 			return &w.targets[i];
 	if (w.n_targets == MAX_PLATFORMS || !bst_slug_valid(slug))
 		return NULL;
-	char path[700], err[600];
-	bst_db *db = NULL;
-	snprintf(path, sizeof path, "%s/platforms/%s/audit.db", w.data_dir, slug);
-	if (bst_db_open(path, BST_DB_AUDIT, &db, err, sizeof err) != 0) {
-		bst_log_error("audit: cannot open the trail of platform %s: %s", slug,
-			      err);
-		return NULL;
-	}
 	struct target *t = &w.targets[w.n_targets++];
-	snprintf(t->slug, sizeof t->slug, "%s", slug);
-	t->db = db;
-	t->dirty = false;
+	memset(t, 0, sizeof *t);
+	memcpy(t->slug, slug, strlen(slug)); /* a valid slug fits */
+	open_target(t);
 	return t;
+}
+
+/* Replays t's spill file when one waits and its retry time came (force:
+ * whatever the time). Returns true when no spill file waits any more. */
+static bool replay(struct target *t, int64_t now, bool force)
+{
+	if (!bst_spill_pending(t->slug))
+		return true;
+	if (!force && now < t->retry_at)
+		return false;
+	t->retry_at = now + BST_AUDIT_RETRY_MS;
+	if (!open_target(t))
+		return false;
+	size_t n = 0;
+	if (bst_spill_replay(t->db, t->slug, &n) != 0) {
+		fail(t, "replay");
+		return false;
+	}
+	if (t->failing)
+		bst_log_warn("audit: the trail of platform %s can be written again", t->slug);
+	t->failing = false;
+	t->dirty = true;
+	__atomic_add_fetch(&w.replayed, n, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* Platforms whose spill file waits without new entries to carry it. */
+static void replay_pending(int64_t now, bool force)
+{
+	char slugs[MAX_PLATFORMS][BST_SLUG_MAX + 1];
+	size_t n = bst_spill_pending_list(slugs, MAX_PLATFORMS);
+	for (size_t i = 0; i < n; i++) {
+		struct target *t = target_of(slugs[i]);
+		if (t)
+			replay(t, now, force);
+	}
+}
+
+/* Appends e[0..m) to slug's chain, or to its spill file while the chain
+ * cannot be written or older entries wait in that file. */
+static void write_platform(const char *slug, struct bst_trail_entry **e, size_t m)
+{
+	struct target *t = target_of(slug);
+	if (t && replay(t, bst_now_ms(), false) && open_target(t)) {
+		if (m == 0 || bst_trail_append(t->db, e, m) == 0) {
+			t->dirty = true;
+			t->failing = false;
+			__atomic_add_fetch(&w.written, m, __ATOMIC_RELAXED);
+			return;
+		}
+		fail(t, "append");
+	}
+	if (m == 0)
+		return;
+	if (t && bst_spill_append(slug, e, m, false) == 1) {
+		__atomic_add_fetch(&w.spilled, m, __ATOMIC_RELAXED);
+		return;
+	}
+	bst_log_error("audit: %zu ACCESS TRACES LOST for platform %s", m, slug);
+	__atomic_add_fetch(&w.failed, m, __ATOMIC_RELAXED);
 }
 
 static void checkpoint_all(const char *kind, int64_t now)
 {
 	for (size_t i = 0; i < w.n_targets; i++) {
 		struct target *t = &w.targets[i];
-		if (!t->dirty && strcmp(kind, "periodic") == 0)
+		if ((!t->dirty && strcmp(kind, "periodic") == 0) || !t->db)
 			continue;
 		if (bst_checkpoint_write(t->db, t->slug, &w.key, kind, now) == 0)
 			t->dirty = false;
@@ -96,15 +185,7 @@ static void write_batch(struct item **items, size_t n, struct bst_trail_entry **
 			if (items[j] && !items[j]->note_only &&
 			    strcmp(items[j]->slug, slug) == 0)
 				scratch[m++] = &items[j]->e;
-		struct target *t = target_of(slug);
-		if (t && (m == 0 || bst_trail_append(t->db, scratch, m) == 0)) {
-			t->dirty = true;
-			__atomic_add_fetch(&w.written, m, __ATOMIC_RELAXED);
-		} else {
-			bst_log_error("audit: %zu ACCESS TRACES LOST for platform %s", m,
-				      slug);
-			__atomic_add_fetch(&w.failed, m, __ATOMIC_RELAXED);
-		}
+		write_platform(slug, scratch, m);
 		for (size_t j = i + 1; j < n; j++)
 			if (items[j] && strcmp(items[j]->slug, slug) == 0) {
 				free(items[j]);
@@ -151,6 +232,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w.lock);
 		write_batch(items, n, scratch);
 		int64_t now = bst_now_ms();
+		replay_pending(now, stopping);
 		if (now >= next_checkpoint) {
 			checkpoint_all("periodic", now);
 			next_checkpoint = now + BST_AUDIT_CHECKPOINT_MS;
@@ -174,6 +256,7 @@ int bst_audit_writer_start(const char *data_dir, char *err, size_t errlen)
 	if (created)
 		bst_log_info("audit: new checkpoint key %s/audit.key", data_dir);
 	snprintf(w.data_dir, sizeof w.data_dir, "%s", data_dir);
+	bst_spill_init(data_dir);
 	w.ring = calloc(BST_AUDIT_QUEUE_MAX, sizeof *w.ring);
 	if (!w.ring) {
 		snprintf(err, errlen, "out of memory");
@@ -217,7 +300,8 @@ void bst_audit_writer_stop(void)
 	pthread_cond_broadcast(&w.room);
 	pthread_mutex_unlock(&w.lock);
 	for (size_t i = 0; i < w.n_targets; i++)
-		bst_db_close(w.targets[i].db);
+		if (w.targets[i].db)
+			bst_db_close(w.targets[i].db);
 	w.n_targets = 0;
 	sodium_memzero(&w.key, sizeof w.key);
 }
@@ -311,5 +395,9 @@ void bst_audit_writer_stats(struct bst_audit_writer_stats *out)
 	out->dropped = w.dropped;
 	out->failed = __atomic_load_n(&w.failed, __ATOMIC_RELAXED);
 	out->waiting = w.count;
+	out->spilled = __atomic_load_n(&w.spilled, __ATOMIC_RELAXED);
+	out->replayed = __atomic_load_n(&w.replayed, __ATOMIC_RELAXED);
+	out->running = w.running;
 	pthread_mutex_unlock(&w.lock);
+	out->spilling = bst_spill_pending_count();
 }

@@ -8,6 +8,7 @@
  * process; start and stop from the main thread; enqueue from any thread. */
 #ifndef BST_AUDIT_WRITER_H
 #define BST_AUDIT_WRITER_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,9 +38,17 @@ void bst_audit_enqueue(const char *slug, const struct bst_trail_entry *e);
  * gets checkpoints too. */
 void bst_audit_writer_note(const char *slug);
 
+/* While a platform's audit.db cannot be written, its entries go to its
+ * spill file (spill.h); the writer tries to replay that file this often. */
+#define BST_AUDIT_RETRY_MS 1000
+
 struct bst_audit_writer_stats {
 	uint64_t queued, written, dropped, failed;
-	size_t waiting;
+	uint64_t spilled;  /* entries put in a spill file */
+	uint64_t replayed; /* entries replayed from one into the chain */
+	size_t waiting;    /* in the queue now */
+	size_t spilling;   /* platforms whose spill file waits */
+	bool running;
 };
 void bst_audit_writer_stats(struct bst_audit_writer_stats *out);
 

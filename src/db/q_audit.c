@@ -1,14 +1,55 @@
 /* Trail queries (see q_audit.h). */
 #include "db/q_audit.h"
 #include "db/q_internal.h"
+#include "core/crypto.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 #include <string.h>
 
+/* Since audit/0005 a row names its user agent in agents (ua_id) and
+ * keeps its hash as bytes (hash_bin); older rows keep both as text. */
 #define TRAIL_COLS                                                                       \
 	"seq, at_ms, kind, user_id, actor, session_ref, client_addr, method, path, "     \
-	"status,"                                                                        \
-	" bytes, duration_ms, user_agent, event, target, details, hash"
+	"status, bytes, duration_ms,"                                                    \
+	" coalesce((SELECT ua FROM agents WHERE id = ua_id), user_agent), event, target,"  \
+	" details, coalesce(hash_bin, hash)"
+#define INSERT_COLS                                                                      \
+	"seq, at_ms, kind, user_id, actor, session_ref, client_addr, method, path, "     \
+	"status, bytes, duration_ms, ua_id, event, target, details, hash_bin"
+
+#define HASH_BYTES 32
+
+/* A hash column (hex text before audit/0005, bytes since) as hex; "" when
+ * NULL or not a hash. out holds 65 bytes. */
+static void hash_hex(const bst_row *r, int col, char out[2 * HASH_BYTES + 1])
+{
+	out[0] = '\0';
+	if (bst_row_type(r, col) == BST_COL_BLOB) {
+		size_t len = 0;
+		const void *b = bst_row_blob(r, col, &len);
+		if (b && len == HASH_BYTES)
+			bst_hex(b, len, out);
+		else if (len)
+			snprintf(out, 2 * HASH_BYTES + 1, "?"); /* matches no hash */
+	} else {
+		const char *t = bst_row_text(r, col);
+		snprintf(out, 2 * HASH_BYTES + 1, "%s", t ? t : "");
+	}
+}
+
+/* Hex back to the 32 bytes stored: 0, or -1 when hex is no hash. */
+static int hash_bytes(const char *hex, uint8_t out[HASH_BYTES])
+{
+	size_t len = 0;
+	return hex && strlen(hex) == 2 * HASH_BYTES &&
+			   sodium_hex2bin(out, HASH_BYTES, hex, 2 * HASH_BYTES, NULL, &len,
+					  NULL) == 0 &&
+			   len == HASH_BYTES
+		   ? 0
+		   : -1;
+}
 
 static const char *text_or_empty(const bst_row *r, int col)
 {
@@ -42,7 +83,9 @@ static int each_row(void *cls, const bst_row *r)
 	    .target = text_or_empty(r, 14),
 	    .details = text_or_empty(r, 15),
 	};
-	return e->fn(e->cls, &t, text_or_empty(r, 16));
+	char hash[2 * HASH_BYTES + 1];
+	hash_hex(r, 16, hash);
+	return e->fn(e->cls, &t, hash);
 }
 
 struct head {
@@ -54,7 +97,7 @@ static int head_row(void *cls, const bst_row *r)
 {
 	struct head *h = cls;
 	*h->seq = bst_row_int(r, 0);
-	snprintf(h->hash, 65, "%s", text_or_empty(r, 1));
+	hash_hex(r, 1, h->hash);
 	return 1;
 }
 
@@ -64,7 +107,8 @@ enum bst_qs bst_q_trail_head(bst_db *db, int64_t *seq, char hash[65])
 	hash[0] = '\0';
 	struct head h = {seq, hash};
 	enum bst_qs qs =
-	    bst_db_exec(db, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1",
+	    bst_db_exec(db,
+			"SELECT seq, coalesce(hash_bin, hash) FROM trail ORDER BY seq DESC LIMIT 1",
 			(struct bst_qp[]){BST_QP_END}, head_row, &h);
 	if (qs != BST_QS_NO_RESULTS)
 		return qs;
@@ -99,11 +143,23 @@ enum bst_qs bst_q_trail_signins(bst_db *db, const char *email, int limit, bst_tr
 enum bst_qs bst_q_trail_insert(bst_db *db, const struct bst_trail_entry *e,
 			       const char *hash)
 {
+	uint8_t h[HASH_BYTES];
+	if (hash_bytes(hash, h) != 0)
+		return BST_QS_HARD_ERROR;
+	const char *ua = e->user_agent ? e->user_agent : "";
+	if (ua[0]) {
+		enum bst_qs qs = bst_db_exec(
+		    db, "INSERT INTO agents (ua) VALUES ($1) ON CONFLICT (ua) DO NOTHING",
+		    (struct bst_qp[]){BST_QP_TEXT(ua), BST_QP_END}, NULL, NULL);
+		if (qs < 0)
+			return qs;
+	}
 	return bst_db_exec(
 	    db,
-	    "INSERT INTO trail (" TRAIL_COLS
-	    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-	    " $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (seq) DO NOTHING",
+	    "INSERT INTO trail (" INSERT_COLS
+	    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+	    " (SELECT id FROM agents WHERE ua = $13), $14, $15, $16, $17)"
+	    " ON CONFLICT (seq) DO NOTHING",
 	    (struct bst_qp[]){
 		BST_QP_INT(e->seq), BST_QP_INT(e->at_ms), BST_QP_INT(e->kind),
 		e->user_id ? BST_QP_INT(e->user_id) : BST_QP_NULL,
@@ -112,19 +168,26 @@ enum bst_qs bst_q_trail_insert(bst_db *db, const struct bst_trail_entry *e,
 		BST_QP_TEXT(e->client_addr ? e->client_addr : ""),
 		BST_QP_TEXT(e->method ? e->method : ""),
 		BST_QP_TEXT(e->path ? e->path : ""), BST_QP_INT(e->status),
-		BST_QP_INT(e->bytes), BST_QP_INT(e->duration_ms),
-		BST_QP_TEXT(e->user_agent ? e->user_agent : ""),
+		BST_QP_INT(e->bytes), BST_QP_INT(e->duration_ms), BST_QP_TEXT(ua),
 		BST_QP_TEXT(e->event ? e->event : ""),
 		BST_QP_TEXT(e->target ? e->target : ""),
-		BST_QP_TEXT(e->details ? e->details : ""), BST_QP_TEXT(hash), BST_QP_END},
+		BST_QP_TEXT(e->details ? e->details : ""), BST_QP_BLOB(h, sizeof h),
+		BST_QP_END},
 	    NULL, NULL);
 }
 
+/* A malformed hash (a test's) is stored as given, as text, so that
+ * verification finds it wrong rather than the store refusing it. */
 enum bst_qs bst_q_trail_set_hash(bst_db *db, int64_t seq, const char *hash)
 {
+	uint8_t h[HASH_BYTES];
+	if (hash_bytes(hash, h) != 0)
+		return bst_db_exec(db, "UPDATE trail SET hash = $2, hash_bin = NULL WHERE seq = $1",
+				   (struct bst_qp[]){BST_QP_INT(seq), BST_QP_TEXT(hash), BST_QP_END},
+				   NULL, NULL);
 	return bst_db_exec(
-	    db, "UPDATE trail SET hash = $2 WHERE seq = $1",
-	    (struct bst_qp[]){BST_QP_INT(seq), BST_QP_TEXT(hash), BST_QP_END}, NULL,
+	    db, "UPDATE trail SET hash = NULL, hash_bin = $2 WHERE seq = $1",
+	    (struct bst_qp[]){BST_QP_INT(seq), BST_QP_BLOB(h, sizeof h), BST_QP_END}, NULL,
 	    NULL);
 }
 
@@ -243,8 +306,13 @@ enum bst_qs bst_q_trail_list(bst_db *db, const struct bst_trail_filter *f,
 	if (f->from_ms || f->to_ms)
 		return bst_db_exec(db,
 				   "SELECT " TRAIL_COLS
-				   " FROM trail INDEXED BY trail_at WHERE"
-				   " at_ms >= $8 AND" LIST_WHERE
+				   " FROM trail INDEXED BY trail_at WHERE at_ms >= $8"
+				   /* both ends bound the index scan (a bare "$9 = 0 OR"
+				    * does not): newest first from the range's end, or
+				    * from the cursor's time */
+				   " AND at_ms < (CASE WHEN $13 <> 0 AND ($9 = 0 OR $14 < $9)"
+				   " THEN $14 + 1 WHEN $9 = 0 THEN 9223372036854775807 ELSE $9 END)"
+				   " AND" LIST_WHERE
 				   " AND ($13 = 0 OR at_ms < $14 OR (at_ms = $14 AND seq < $13))"
 				   " ORDER BY at_ms DESC, seq DESC LIMIT $11",
 				   p, each_row, &e);
@@ -336,4 +404,22 @@ enum bst_qs bst_q_checkpoint_last_seq(bst_db *db, int64_t *seq)
 	*seq = 0;
 	return bst_db_exec(db, "SELECT coalesce(max(seq), 0) FROM checkpoints",
 			   (struct bst_qp[]){BST_QP_END}, one_int, seq);
+}
+
+enum bst_qs bst_q_spill_seen(bst_db *db, const uint8_t id[16], int *seen)
+{
+	int64_t n = 0;
+	enum bst_qs qs = bst_db_exec(db, "SELECT count(*) FROM spills WHERE id = $1",
+				     (struct bst_qp[]){BST_QP_BLOB(id, 16), BST_QP_END}, one_int,
+				     &n);
+	*seen = n > 0;
+	return qs;
+}
+
+enum bst_qs bst_q_spill_done(bst_db *db, const uint8_t id[16], int64_t n, int64_t at_ms)
+{
+	return bst_db_exec(db, "INSERT INTO spills (id, entries, at_ms) VALUES ($1, $2, $3)",
+			   (struct bst_qp[]){BST_QP_BLOB(id, 16), BST_QP_INT(n),
+					     BST_QP_INT(at_ms), BST_QP_END},
+			   NULL, NULL);
 }

@@ -84,4 +84,9 @@ enum bst_qs bst_q_checkpoint_each(
 /* The last checkpoint's seq (0 when none). */
 enum bst_qs bst_q_checkpoint_last_seq(bst_db *db, int64_t *seq);
 
+/* Spill files (src/audit/spill.h): was the file id replayed already? */
+enum bst_qs bst_q_spill_seen(bst_db *db, const uint8_t id[16], int *seen);
+/* Records that the file id was replayed, with its n entries. */
+enum bst_qs bst_q_spill_done(bst_db *db, const uint8_t id[16], int64_t n, int64_t at_ms);
+
 #endif

@@ -4,6 +4,7 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "audit/access.h"
+#include "api/api.h"
 #include "audit/writer.h"
 #include "auth/csrf.h"
 #include "auth/session.h"
@@ -21,6 +22,24 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+/* The direct peer is this machine (whatever X-Forwarded-For says). */
+static bool peer_is_loopback(struct bst_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return false;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
+}
 
 static const char *client_address(struct bst_req *r)
 {
@@ -278,6 +297,12 @@ bool bst_pipeline_prepare(struct bst_req *r, bool with_body)
 	bst_registry_poll(s->registry);
 	if (!host || bst_host_normalize(host, r->host, sizeof r->host) != 0 ||
 	    !(c->platform = bst_registry_resolve(s->registry, r->host))) {
+		/* the operator's health report: see src/api/health.c */
+		if (strcmp(r->path, "/health") == 0 && strcmp(r->method, "GET") == 0 &&
+		    peer_is_loopback(r) && !bst_req_header(r, "X-Forwarded-For")) {
+			bst_api_health(r);
+			return false;
+		}
 		static const char msg[] =
 			"421 Misdirected Request: no platform is served at this address.\n";
 		bst_reply_text(r, 421, "text/plain; charset=utf-8", msg, sizeof msg - 1);
