@@ -1,11 +1,14 @@
-/* bastide platform: create, list, show, suspend, resume, set-quota. */
+/* bastide platform: create, list, show, suspend, resume, set-quota,
+ * destroy, reports. */
 #include "cli/common.h"
 #include "auth/account.h"
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "db/queries.h"
+#include "ops/destroy.h"
 #include "social/documents.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +22,18 @@ static const char usage[] =
 	"       bastide platform suspend SLUG\n"
 	"       bastide platform resume SLUG\n"
 	"       bastide platform set-quota SLUG --gb N\n"
+	"       bastide platform destroy SLUG --confirm SLUG\n"
+	"       bastide platform reports [SLUG]\n"
 	"Options common to all: --data DIR (or BASTIDE_DATA), --config FILE.\n"
 	"create prints a one-time activation link for the first administrator.\n"
 	"A suspended platform answers 503 with a maintenance page; nothing else is affected.\n"
 	"set-quota sets how much the platform's documents may hold, in GB (10^9 bytes;\n"
-	"decimals allowed, e.g. 0.5); the default is 10.\n";
+	"decimals allowed, e.g. 0.5); the default is 10.\n"
+	"destroy removes the platform for good: its data key first (every copy of its\n"
+	"data becomes unreadable), then its databases, documents and local backups;\n"
+	"it prints a report signed with the installation's key, keeps it and mails it\n"
+	"to the platform's administrators. --confirm repeats the slug.\n"
+	"reports prints the destruction reports (JSON lines, with their signature).\n";
 
 static void print_host(void *cls, const char *host, int64_t id)
 {
@@ -159,6 +169,39 @@ static int set_status(struct bst_cli *c, const char *slug, bool suspend)
 	return BST_EXIT_OK;
 }
 
+static void print_report(void *cls, const struct bst_destruction_row *r)
+{
+	json_t *j = json_pack("{sI ss so ss ss}", "id", (json_int_t)r->id, "slug", r->slug,
+			      "report", json_loads(r->report, 0, NULL), "signature", r->signature,
+			      "public_key", r->public_key);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (s)
+		puts(s);
+	free(s);
+	json_decref(j);
+}
+
+static int destroy(struct bst_cli *c, const char *slug, const char *confirm)
+{
+	if (!confirm || strcmp(confirm, slug) != 0) {
+		bst_cli_error("destroying is for good: repeat the platform's slug with "
+			      "--confirm %s",
+			      slug);
+		return BST_EXIT_USAGE;
+	}
+	if (bst_cli_open(c) != 0)
+		return BST_EXIT_FAIL;
+	char *report = NULL, err[300];
+	if (bst_platform_destroy(c->install, c->install->dir, slug, bst_now_ms(), &report, err,
+				 sizeof err) != 0) {
+		bst_cli_error("%s", err);
+		return BST_EXIT_FAIL;
+	}
+	printf("%s\n", report);
+	free(report);
+	return BST_EXIT_OK;
+}
+
 int bst_cmd_platform(int argc, char **argv)
 {
 	static const struct option opts[] = {BST_CLI_COMMON_OPTS,
@@ -168,12 +211,14 @@ int bst_cmd_platform(int argc, char **argv)
 					     {"admin-name", required_argument, NULL, 'a'},
 					     {"lang", required_argument, NULL, 'L'},
 					     {"gb", required_argument, NULL, 'g'},
+					     {"confirm", required_argument, NULL, 'c'},
 					     {0, 0, 0, 0}};
 	struct bst_cli c;
 	bst_cli_init(&c);
 	const char *hosts[BST_MAX_HOSTS];
 	size_t n_hosts = 0;
 	const char *name = NULL, *email = NULL, *admin_name = NULL, *lang = NULL, *gb = NULL;
+	const char *confirm = NULL;
 	int o;
 	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
@@ -189,6 +234,7 @@ int bst_cmd_platform(int argc, char **argv)
 		case 'a': admin_name = optarg; break;
 		case 'L': lang = optarg; break;
 		case 'g': gb = optarg; break;
+		case 'c': confirm = optarg; break;
 		default:
 			return bst_cli_usage(usage);
 		}
@@ -200,7 +246,13 @@ int bst_cmd_platform(int argc, char **argv)
 	int rc;
 	if (!verb)
 		return bst_cli_usage(usage);
-	if (strcmp(verb, "list") == 0 && !slug) {
+	if (strcmp(verb, "reports") == 0 && optind + 2 >= argc) {
+		if (bst_cli_open(&c) != 0)
+			return BST_EXIT_FAIL;
+		rc = bst_q_destruction_each(c.install->control, slug, print_report, NULL) < 0
+			 ? BST_EXIT_FAIL
+			 : BST_EXIT_OK;
+	} else if (strcmp(verb, "list") == 0 && !slug) {
 		if (bst_cli_open(&c) != 0)
 			return BST_EXIT_FAIL;
 		rc = bst_q_platform_each(c.install->control, list_one, &c) < 0 ? BST_EXIT_FAIL
@@ -213,6 +265,8 @@ int bst_cmd_platform(int argc, char **argv)
 		rc = show(&c, slug);
 	} else if (strcmp(verb, "set-quota") == 0) {
 		rc = set_quota(&c, slug, gb);
+	} else if (strcmp(verb, "destroy") == 0) {
+		rc = destroy(&c, slug, confirm);
 	} else if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0) {
 		rc = set_status(&c, slug, strcmp(verb, "suspend") == 0);
 	} else {

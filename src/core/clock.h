@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 int64_t bst_now_ms(void);
+/* Sleeps ms milliseconds of the real clock (signals do not cut it short). */
+void bst_sleep_ms(int64_t ms);
 /* "2026-11-29T01:31:00.123Z" */
 void bst_time_format_iso(int64_t ms, char *out, size_t outlen);
 

@@ -128,6 +128,68 @@ enum bst_qs bst_q_platform_hosts(bst_db *db, int64_t platform_id,
 			   &e);
 }
 
+static enum bst_qs delete_txn(bst_db *db, void *cls)
+{
+	int64_t id = *(int64_t *)cls;
+	struct bst_qp p[] = {BST_QP_INT(id), BST_QP_END};
+	enum bst_qs qs = bst_db_exec(db, "DELETE FROM mail_queue WHERE platform_id = $1", p,
+				     NULL, NULL);
+	if (qs < 0)
+		return qs;
+	return bst_db_exec(db, "DELETE FROM platforms WHERE id = $1", p, NULL, NULL);
+}
+
+enum bst_qs bst_q_platform_delete(bst_db *db, int64_t id)
+{
+	return bst_db_transaction(db, delete_txn, &id);
+}
+
+enum bst_qs bst_q_destruction_insert(bst_db *db, const char *slug, int64_t now,
+				     const char *report, const char *signature,
+				     const char *public_key, int64_t *id)
+{
+	enum bst_qs qs = bst_db_exec(
+	    db,
+	    "INSERT INTO destruction_reports (slug, created_ms, report, signature, public_key)"
+	    " VALUES ($1, $2, $3, $4, $5)",
+	    (struct bst_qp[]){BST_QP_TEXT(slug), BST_QP_INT(now), BST_QP_TEXT(report),
+			      BST_QP_TEXT(signature), BST_QP_TEXT(public_key), BST_QP_END},
+	    NULL, NULL);
+	*id = qs == BST_QS_ONE_RESULT ? bst_db_last_id() : 0;
+	return qs;
+}
+
+struct each_report {
+	void (*fn)(void *, const struct bst_destruction_row *);
+	void *cls;
+};
+
+static int report_row(void *cls, const bst_row *r)
+{
+	struct each_report *e = cls;
+	struct bst_destruction_row d;
+	memset(&d, 0, sizeof d);
+	d.id = bst_row_int(r, 0);
+	snprintf(d.slug, sizeof d.slug, "%s", bst_row_text(r, 1));
+	d.created_ms = bst_row_int(r, 2);
+	d.report = bst_row_text(r, 3);
+	d.signature = bst_row_text(r, 4);
+	d.public_key = bst_row_text(r, 5);
+	e->fn(e->cls, &d);
+	return 0;
+}
+
+enum bst_qs bst_q_destruction_each(bst_db *db, const char *slug,
+				   void (*fn)(void *cls, const struct bst_destruction_row *r),
+				   void *cls)
+{
+	struct each_report e = {fn, cls};
+	return bst_db_exec(db,
+			   "SELECT id, slug, created_ms, report, signature, public_key"
+			   " FROM destruction_reports WHERE $1 IS NULL OR slug = $1 ORDER BY id",
+			   (struct bst_qp[]){BST_QP_TEXT(slug), BST_QP_END}, report_row, &e);
+}
+
 enum bst_qs bst_q_platform_set_status(bst_db *db, const char *slug, bool suspended,
 				      int64_t now)
 {

@@ -34,6 +34,21 @@ enum bst_qs bst_q_hosts_each(bst_db *db, void (*fn)(void *cls, const char *host,
 			     void *cls);
 enum bst_qs bst_q_platform_hosts(bst_db *db, int64_t platform_id,
 				 void (*fn)(void *cls, const char *host, int64_t id), void *cls);
+/* Removes platform id's row, its host names (cascade) and every mail it
+ * queued, in one transaction (the control database deletes securely). */
+enum bst_qs bst_q_platform_delete(bst_db *db, int64_t id);
+struct bst_destruction_row {
+	int64_t id, created_ms;
+	char slug[48];
+	const char *report, *signature, *public_key; /* valid during the callback */
+};
+enum bst_qs bst_q_destruction_insert(bst_db *db, const char *slug, int64_t now,
+				     const char *report, const char *signature,
+				     const char *public_key, int64_t *id);
+/* Reports, oldest first; of slug only unless NULL. */
+enum bst_qs bst_q_destruction_each(bst_db *db, const char *slug,
+				   void (*fn)(void *cls, const struct bst_destruction_row *r),
+				   void *cls);
 enum bst_qs bst_q_platform_set_status(bst_db *db, const char *slug, bool suspended,
 				      int64_t now);
 /* The control database's change counter, or -1. */

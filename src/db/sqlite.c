@@ -104,6 +104,15 @@ static int conn_open(bst_db *db, struct conn **out)
 		free(c);
 		return -1;
 	}
+	/* the control plane and the key store overwrite what they delete: a
+	 * destroyed platform's key and queued mail leave no bytes behind */
+	if ((db->kind == BST_DB_CONTROL || db->kind == BST_DB_KEYS) &&
+	    sqlite3_exec(c->h, "PRAGMA secure_delete=ON", NULL, NULL, NULL) != SQLITE_OK) {
+		bst_log_error("store: cannot configure %s: secure_delete", db->path);
+		sqlite3_close(c->h);
+		free(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }
@@ -331,6 +340,18 @@ enum bst_qs bst_db_exec_once(bst_db *db, const char *sql, const struct bst_qp *p
 		qs = run_once(c, sql, params, cb, cls);
 	release(db, c);
 	return qs;
+}
+
+int bst_db_checkpoint(bst_db *db)
+{
+	struct conn *c = acquire(db);
+	if (!c)
+		return -1;
+	int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK)
+		bst_log_warn("store: cannot checkpoint %s: %s", db->path, sqlite3_errmsg(c->h));
+	release(db, c);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 bool bst_db_in_transaction(const bst_db *db)

@@ -105,6 +105,11 @@ enum bst_qs bst_db_transaction(bst_db *db, bst_txn_fn fn, void *cls);
  * reads: a statement that would write fails with BST_QS_HARD_ERROR. Inside
  * another transaction on db, fn simply joins it. Returns fn's status. */
 enum bst_qs bst_db_snapshot(bst_db *db, bst_txn_fn fn, void *cls);
+/* Copies the write-ahead log into the database and empties it, so that
+ * rows deleted with secure_delete leave no copy in the log (the control
+ * database and the key store delete so). 0, or -1 when readers kept part
+ * of the log (logged; it is emptied at the next checkpoint). */
+int bst_db_checkpoint(bst_db *db);
 /* Is this thread inside a transaction on db? */
 bool bst_db_in_transaction(const bst_db *db);
 

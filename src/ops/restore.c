@@ -79,13 +79,6 @@ static void free_names(char **v, size_t n)
 	free(v);
 }
 
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 /* Moves the staged blobs into the live store, replaces the databases,
  * then removes the live blobs the restored database does not know. */
 static int swap_in(struct bst_install *in, const char *target, const char *stage,
@@ -223,7 +216,7 @@ int bst_restore_platform(struct bst_install *in, const char *slug, int64_t at_ms
 		}
 		suspended_here = true;
 		if (!as_slug)
-			sleep_ms(NOTICE_MS);
+			bst_sleep_ms(NOTICE_MS);
 	}
 	if (swap_in(in, target, stage, &res->n_blobs, why, sizeof why) != 0) {
 		snprintf(err, errlen, "restore of %s failed: %s", target, why);

@@ -1,0 +1,256 @@
+/* Platform destruction (see destroy.h). */
+#include "ops/destroy.h"
+#include "audit/trail.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "db/queries.h"
+#include "tenant/platform.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Long enough for a running server's registry to see the platform gone. */
+#define NOTICE_MS (BST_DB_WATCH_MAX_MS + 500)
+#define ADMINS_MAX 50
+
+struct tally {
+	int64_t files, bytes;
+};
+static __thread struct tally *walking;
+
+static int count_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)path, (void)ftw;
+	if (flag == FTW_F) {
+		walking->files++;
+		walking->bytes += (int64_t)sb->st_size;
+	}
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	if (remove(path) != 0 && errno != ENOENT) {
+		bst_log_error("destroy: cannot remove %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static struct tally tally_of(const char *dir)
+{
+	struct tally t = {0, 0};
+	walking = &t;
+	nftw(dir, count_entry, 16, FTW_PHYS);
+	walking = NULL;
+	return t;
+}
+
+/* The size of one file, or -1. */
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+/* BLAKE2b-256 of a file, in hex; "" when it cannot be read. */
+static void file_hash(const char *path, char hex[65])
+{
+	hex[0] = '\0';
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	unsigned char buf[16384];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		crypto_generichash_update(&st, buf, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	unsigned char h[32];
+	crypto_generichash_final(&st, h, sizeof h);
+	if (ok)
+		sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+/* The local backups of the platform: each with its manifest's hash. */
+static json_t *backups_of(const char *dir)
+{
+	json_t *list = json_array();
+	DIR *d = opendir(dir);
+	if (!d)
+		return list;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "objects") == 0)
+			continue;
+		char path[1200], hex[65];
+		snprintf(path, sizeof path, "%s/%s/manifest.json", dir, e->d_name);
+		file_hash(path, hex);
+		if (hex[0])
+			json_array_append_new(list, json_pack("{ss ss}", "backup", e->d_name,
+							       "manifest_blake2b", hex));
+	}
+	closedir(d);
+	return list;
+}
+
+struct admins {
+	char email[ADMINS_MAX][BST_EMAIL_MAX + 1];
+	size_t n;
+	int64_t last;
+};
+
+static void admin_row(void *cls, const struct bst_user_row *u)
+{
+	struct admins *a = cls;
+	a->last = u->id;
+	if (a->n < ADMINS_MAX && strcmp(u->role, "admin") == 0 && strcmp(u->status, "active") == 0)
+		bst_str_copy(a->email[a->n++], sizeof a->email[0], u->email);
+}
+
+static void mail_admins(struct bst_install *in, const struct admins *a, const char *slug,
+			const char *name, const char *report, const char *signature,
+			const char *pk, int64_t now)
+{
+	char subject[400];
+	snprintf(subject, sizeof subject, "%s: the platform was destroyed", name);
+	char *body = NULL;
+	if (asprintf(&body,
+		     "Hello,\n\nAs your contract ended, the platform \"%s\" (%s) was destroyed: "
+		     "its databases, its documents, its backups and its data key. The signed "
+		     "report follows.\n\nReport (canonical JSON):\n%s\n\nEd25519 signature "
+		     "(hex): %s\nPublic key of the installation (hex): %s\n",
+		     name, slug, report, signature, pk) < 0)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		if (bst_q_mail_enqueue(in->control, 0, a->email[i], subject, body, now) < 0)
+			bst_log_error("destroy: cannot queue the report for %s", a->email[i]);
+	free(body);
+}
+
+int bst_platform_destroy(struct bst_install *in, const char *data_dir, const char *slug,
+			 int64_t now_ms, char **report_out, char *err, size_t errlen)
+{
+	*report_out = NULL;
+	err[0] = '\0';
+	struct bst_platform_row row;
+	if (bst_q_platform_get(in->control, slug, &row) != BST_QS_ONE_RESULT) {
+		snprintf(err, errlen, "there is no platform %s", slug);
+		return -1;
+	}
+	struct bst_audit_key key;
+	int created = 0;
+	if (bst_audit_key_ensure(data_dir, &key, &created, err, errlen) != 0)
+		return -1;
+	char pdir[700], bdir[700];
+	snprintf(pdir, sizeof pdir, "%s/platforms/%s", data_dir, slug);
+	snprintf(bdir, sizeof bdir, "%s/backups/%s", data_dir, slug);
+
+	/* what there is, before anything goes */
+	struct admins *admins = calloc(1, sizeof *admins);
+	if (!admins) {
+		snprintf(err, errlen, "out of memory");
+		sodium_memzero(&key, sizeof key);
+		return -1;
+	}
+	struct bst_platform *p = NULL;
+	char perr[256];
+	if (bst_platform_open(in, slug, &p, perr, sizeof perr) == 0) {
+		/* every account, a page at a time, keeping the active administrators */
+		while (admins->n < ADMINS_MAX &&
+		       bst_q_user_list(p->main, NULL, admins->last, 200, admin_row, admins) == 200)
+			;
+		bst_platform_close(p);
+	} else {
+		bst_log_warn("destroy: platform %s does not open (%s): its administrators get "
+			     "no report by mail",
+			     slug, perr);
+	}
+	char path[800];
+	snprintf(path, sizeof path, "%s/main.db", pdir);
+	int64_t main_bytes = file_size(path);
+	snprintf(path, sizeof path, "%s/audit.db", pdir);
+	int64_t audit_bytes = file_size(path);
+	snprintf(path, sizeof path, "%s/blobs", pdir);
+	struct tally blobs = tally_of(path);
+	struct tally all = tally_of(pdir);
+	struct tally backups = tally_of(bdir);
+	json_t *backup_list = backups_of(bdir);
+
+	int rc = -1;
+	/* 1. the platform leaves the control plane: servers stop serving it */
+	if (bst_q_platform_delete(in->control, row.id) < 0) {
+		snprintf(err, errlen, "cannot remove platform %s from the control database", slug);
+		goto out;
+	}
+	bst_sleep_ms(NOTICE_MS);
+	/* 2. its key: from now on every copy of its data is unreadable */
+	if (bst_q_key_delete(in->keys, slug) < 0) {
+		snprintf(err, errlen, "cannot remove the data key of %s from the key store", slug);
+		bst_log_error("DESTROY INCOMPLETE for %s: %s", slug, err);
+		goto out;
+	}
+	bst_db_checkpoint(in->keys);
+	bst_db_checkpoint(in->control);
+	/* 3. its files */
+	if ((nftw(pdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT) ||
+	    (nftw(bdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT)) {
+		snprintf(err, errlen, "cannot remove every file of %s (see the log)", slug);
+		bst_log_error("DESTROY INCOMPLETE for %s: %s", slug, err);
+		goto out;
+	}
+
+	/* 4. the report, signed */
+	char when[40];
+	bst_time_format_iso(now_ms, when, sizeof when);
+	json_t *r = json_pack(
+	    "{ss s{ss ss sI} ss ss s{s{sI sI} s{sI sI} s{sI sI} s{so sI sI} s{ss ss}} s[s]}",
+	    "report", "platform destruction", "platform", "slug", slug, "name", row.name, "id",
+	    (json_int_t)row.id, "destroyed_at", when, "installation", key.id, "destroyed",
+	    "databases", "main_db_bytes", (json_int_t)main_bytes, "audit_db_bytes",
+	    (json_int_t)audit_bytes, "documents", "files", (json_int_t)blobs.files, "bytes",
+	    (json_int_t)blobs.bytes, "platform_directory", "files", (json_int_t)all.files,
+	    "bytes", (json_int_t)all.bytes, "local_backups", "list", backup_list, "files",
+	    (json_int_t)backups.files, "bytes", (json_int_t)backups.bytes, "data_key", "store",
+	    "keys.db", "state", "deleted, overwritten (secure_delete), log checkpointed",
+	    "not_reached", "off-site backup copies and key-store replicas: none are configured "
+			   "on this installation yet");
+	backup_list = NULL; /* stolen */
+	char *text = r ? json_dumps(r, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	json_decref(r);
+	if (!text) {
+		snprintf(err, errlen, "out of memory for the report");
+		goto out;
+	}
+	unsigned char sig[crypto_sign_BYTES];
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), key.sk);
+	char sig_hex[2 * crypto_sign_BYTES + 1];
+	sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
+	int64_t id = 0;
+	if (bst_q_destruction_insert(in->control, slug, now_ms, text, sig_hex, key.id, &id) !=
+	    BST_QS_ONE_RESULT) {
+		snprintf(err, errlen, "the platform is destroyed but its report could not be kept");
+		bst_log_error("destroy: %s; the report was: %s (signature %s)", err, text, sig_hex);
+		free(text);
+		goto out;
+	}
+	mail_admins(in, admins, slug, row.name, text, sig_hex, key.id, now_ms);
+	bst_log_info("platform %s destroyed; report %lld", slug, (long long)id);
+	*report_out = text;
+	rc = 0;
+out:
+	json_decref(backup_list);
+	free(admins);
+	sodium_memzero(&key, sizeof key);
+	return rc;
+}

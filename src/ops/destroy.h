@@ -1,0 +1,23 @@
+/* The destruction of a platform at the end of its contract (issue 6, "End
+ * of contract"): its databases, its documents, its local backups and its
+ * data key in the key store go; a report of what was destroyed, where and
+ * when, with the hashes of the deleted backup manifests, is signed with
+ * the installation's Ed25519 key, kept in the control database and mailed
+ * to the platform's administrators. The key goes before the files: once it
+ * is gone, any copy that escaped deletion (an off-site backup, a stolen
+ * disk) is noise. Running servers stop serving the platform first (its row
+ * goes, and they notice within BST_DB_WATCH_MAX_MS). Irreversible. */
+#ifndef BST_OPS_DESTROY_H
+#define BST_OPS_DESTROY_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tenant/install.h"
+
+/* Destroys platform slug of in (data directory data_dir) at now_ms. 0 and
+ * *report (the signed JSON, malloc'd: the caller frees it), or -1 with a
+ * sentence in err (what remains is named in the log). */
+int bst_platform_destroy(struct bst_install *in, const char *data_dir, const char *slug,
+			 int64_t now_ms, char **report, char *err, size_t errlen);
+
+#endif
