@@ -137,6 +137,10 @@ int bst_cmd_serve(int argc, char **argv)
 	if (!scheduler)
 		bst_log_error("the job scheduler did not start: no notification mail, no digests, "
 			      "no purge of the access log");
+#ifdef BST_BENCH_NO_TRAIL
+	bst_log_error("THIS BUILD KEEPS NO ACCESS TRACES (-Dbench_no_trail, for benchmarks "
+		      "only): never run it for real platforms");
+#endif
 	bst_log_info("bastide %s serving on http://%s%s%s (data %s)", BST_VERSION, c.cfg.listen,
 		     c.cfg.tls_listen[0] ? " and https://" : "", c.cfg.tls_listen, c.data);
 	int sig = 0;
