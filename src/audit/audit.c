@@ -1,6 +1,7 @@
 /* Security events (see audit.h): one chained entry each, appended to the
  * platform's trail before the caller answers. */
 #include "audit/audit.h"
+#include "audit/syslog.h"
 #include "audit/access.h"
 #include "audit/spill.h"
 #include "audit/trail.h"
@@ -67,5 +68,6 @@ int bst_audit_record(struct bst_ctx *ctx, const char *event, const char *target,
 		return -1;
 	}
 	bst_audit_writer_note(ctx->platform->slug);
+	bst_audit_syslog_send(slug, &ep, 1);
 	return 0;
 }

@@ -2,6 +2,7 @@
  * allocation each at enqueue; the writer takes every waiting item at once
  * under the queue lock, then writes without holding it. */
 #include "audit/writer.h"
+#include "audit/syslog.h"
 #include "audit/spill.h"
 #include "audit/trail.h"
 #include "core/clock.h"
@@ -147,6 +148,7 @@ static void write_platform(const char *slug, struct bst_trail_entry **e, size_t 
 			t->dirty = true;
 			t->failing = false;
 			__atomic_add_fetch(&w.written, m, __ATOMIC_RELAXED);
+			bst_audit_syslog_send(slug, e, m);
 			return;
 		}
 		fail(t, "append");
@@ -155,6 +157,7 @@ static void write_platform(const char *slug, struct bst_trail_entry **e, size_t 
 		return;
 	if (t && bst_spill_append(slug, e, m, false) == 1) {
 		__atomic_add_fetch(&w.spilled, m, __ATOMIC_RELAXED);
+		bst_audit_syslog_send(slug, e, m);
 		return;
 	}
 	bst_log_error("audit: %zu ACCESS TRACES LOST for platform %s", m, slug);

@@ -1,6 +1,7 @@
 /* bastide serve: the HTTP(S) server and the background jobs, until
  * SIGINT or SIGTERM. */
 #include "audit/retention.h"
+#include "audit/syslog.h"
 #include "audit/writer.h"
 #include "cli/common.h"
 #include "core/log.h"
@@ -119,7 +120,8 @@ int bst_cmd_serve(int argc, char **argv)
 	struct bst_server srv = {.install = c.install, .config = &c.cfg};
 	char err[600];
 	/* the access trail's writer first: the first request is traced */
-	if (bst_audit_writer_start(c.install->dir, err, sizeof err) != 0) {
+	if (bst_audit_syslog_open(c.cfg.audit_syslog, err, sizeof err) != 0 ||
+	    bst_audit_writer_start(c.install->dir, err, sizeof err) != 0) {
 		bst_cli_error("%s", err);
 		bst_cli_close(&c);
 		return BST_EXIT_FAIL;
@@ -151,6 +153,7 @@ int bst_cmd_serve(int argc, char **argv)
 	bst_server_stop(&srv);
 	/* every request answered is queued by now: drain, checkpoint, stop */
 	bst_audit_writer_stop();
+	bst_audit_syslog_close();
 	bst_mailer_stop(mailer);
 	bst_cli_close(&c);
 	curl_global_cleanup();

@@ -169,6 +169,12 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 					 c->audit_retention_days, BST_AUDIT_RETENTION_MIN_DAYS);
 			rc = -1;
 		}
+	} else if (IS("audit", "syslog")) {
+		/* the address itself is checked when forwarding starts (serve) */
+		rc = line_text(value) && (value[0] == '\0' || strncmp(value, "udp://", 6) == 0 ||
+					  strncmp(value, "unix:/", 6) == 0)
+			 ? COPY(c->audit_syslog, value)
+			 : -1;
 	} else if (IS("documents", "max_file_mb")) {
 		rc = set_uint(value, &c->doc_max_file_mb) != 0 || c->doc_max_file_mb < 1 ||
 				     c->doc_max_file_mb > BST_CONFIG_FILE_MB_MAX

@@ -39,6 +39,7 @@ struct bst_config {
 	/* [audit]: the access trail */
 	bool audit_log_static;      /* trace requests for /static/ assets too */
 	unsigned audit_retention_days; /* >= BST_AUDIT_RETENTION_MIN_DAYS */
+	char audit_syslog[256];        /* "udp://ADDRESS:PORT", "unix:/PATH"; "" = off */
 	/* [documents] max_file_mb: the largest file one upload may carry, in
 	 * MB (10^6 bytes), 1 to BST_CONFIG_FILE_MB_MAX; 0 = the default of the
 	 * documents service (100 MB) */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/syslog.h"
 #include "audit/access.h"
 #include "audit/audit.h"
 #include "audit/export.h"
@@ -465,6 +466,23 @@ static void test_date_range_pages_through_its_range_only(void **state)
 		assert_true(all[i] < all[i - 1]);
 }
 
+/* [audit] syslog targets: UDP to an IPv4 address (or localhost) and a
+ * port, or a local socket path; nothing else. */
+static void test_audit_syslog_targets(void **state)
+{
+	assert_true(bst_audit_syslog_target_valid("udp://127.0.0.1:514"));
+	assert_true(bst_audit_syslog_target_valid("udp://localhost:5514"));
+	assert_true(bst_audit_syslog_target_valid("unix:/dev/log"));
+	assert_false(bst_audit_syslog_target_valid("udp://127.0.0.1"));
+	assert_false(bst_audit_syslog_target_valid("udp://127.0.0.1:0"));
+	assert_false(bst_audit_syslog_target_valid("udp://127.0.0.1:65536"));
+	assert_false(bst_audit_syslog_target_valid("udp://nowhere:514"));
+	assert_false(bst_audit_syslog_target_valid("tcp://127.0.0.1:514"));
+	assert_false(bst_audit_syslog_target_valid("unix:"));
+	assert_false(bst_audit_syslog_target_valid(""));
+	assert_false(bst_audit_syslog_target_valid(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_date_range_pages_through_its_range_only,
 						setup, teardown),
 		cmocka_unit_test(test_csv_cell_neutralises_formulas_and_quotes),
+		cmocka_unit_test(test_audit_syslog_targets),
 		cmocka_unit_test(test_filter_parses_dates_status_and_cursor),
 		cmocka_unit_test(test_scrub_redacts_link_tokens_and_secret_arguments),
 		cmocka_unit_test(test_clean_neutralises_controls_and_cuts_at_a_character),
