@@ -100,9 +100,12 @@ static gpgme_error_t give_passphrase(void *hook, const char *uid_hint, const cha
 static void *encrypt_main(void *cls)
 {
 	struct bst_pgp *p = cls;
+	/* what comes in is compressed already (zstd): gpg's own zlib pass
+	 * would only cost time */
 	p->result = gpgme_op_encrypt(p->ctx, p->keys[0] ? p->keys : NULL,
-				     p->keys[0] ? GPGME_ENCRYPT_ALWAYS_TRUST
-						: GPGME_ENCRYPT_SYMMETRIC,
+				     GPGME_ENCRYPT_NO_COMPRESS |
+					 (p->keys[0] ? GPGME_ENCRYPT_ALWAYS_TRUST
+						     : GPGME_ENCRYPT_SYMMETRIC),
 				     p->in, p->out);
 	/* whatever gpg did not read will not be: writers get EPIPE */
 	close(p->pipe_r);
