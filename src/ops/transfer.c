@@ -88,8 +88,9 @@ static bool host_pin(const char *s, char out[44])
 		n = 43;
 	unsigned char bin[32];
 	size_t len;
-	if (n != 43 || sodium_base642bin(bin, sizeof bin, s, n, NULL, &len, NULL,
-					 sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
+	if (n != 43 ||
+	    sodium_base642bin(bin, sizeof bin, s, n, NULL, &len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
 	    len != 32)
 		return false;
 	memcpy(out, s, 43);
@@ -103,31 +104,38 @@ int bst_transfer_check_auth(const struct bst_transfer_url *u,
 	char pin[44];
 	if (u->proto == BST_TRANSFER_SFTP) {
 		if (a->password_file || a->ca_file || a->pinned_key) {
-			snprintf(err, errlen, "--password-file, --ca-file and --pinned-key are for "
-					      "ftps://; sftp:// takes --ssh-key and --host-key-sha256");
+			snprintf(
+			    err, errlen,
+			    "--password-file, --ca-file and --pinned-key are for "
+			    "ftps://; sftp:// takes --ssh-key and --host-key-sha256");
 			return -1;
 		}
 		if (!a->ssh_key) {
-			snprintf(err, errlen, "sftp:// needs --ssh-key FILE (a private key, ed25519)");
+			snprintf(err, errlen,
+				 "sftp:// needs --ssh-key FILE (a private key, ed25519)");
 			return -1;
 		}
 		if (!a->host_key_sha256) {
 			snprintf(err, errlen,
-				 "sftp:// needs the server's host key pinned: --host-key-sha256 FP, "
-				 "as `ssh-keygen -lf KEY.pub` prints it (without a pin the server's "
+				 "sftp:// needs the server's host key pinned: "
+				 "--host-key-sha256 FP, "
+				 "as `ssh-keygen -lf KEY.pub` prints it (without a pin "
+				 "the server's "
 				 "identity would not be checked)");
 			return -1;
 		}
 		if (!host_pin(a->host_key_sha256, pin)) {
-			snprintf(err, errlen, "--host-key-sha256 must be the base64 of a SHA-256, as "
-					      "ssh-keygen -lf prints it after \"SHA256:\"");
+			snprintf(err, errlen,
+				 "--host-key-sha256 must be the base64 of a SHA-256, as "
+				 "ssh-keygen -lf prints it after \"SHA256:\"");
 			return -1;
 		}
 		return 0;
 	}
 	if (a->ssh_key || a->host_key_sha256) {
-		snprintf(err, errlen, "--ssh-key and --host-key-sha256 are for sftp://; ftps:// "
-				      "takes --password-file and --ca-file or --pinned-key");
+		snprintf(err, errlen,
+			 "--ssh-key and --host-key-sha256 are for sftp://; ftps:// "
+			 "takes --password-file and --ca-file or --pinned-key");
 		return -1;
 	}
 	if (!a->password_file) {
@@ -136,7 +144,8 @@ int bst_transfer_check_auth(const struct bst_transfer_url *u,
 	}
 	if (!a->ca_file && !a->pinned_key) {
 		snprintf(err, errlen,
-			 "ftps:// needs the server's certificate checked: --ca-file FILE (its CA "
+			 "ftps:// needs the server's certificate checked: --ca-file FILE "
+			 "(its CA "
 			 "certificates) or --pinned-key sha256//BASE64 (its public key)");
 		return -1;
 	}
@@ -146,9 +155,11 @@ int bst_transfer_check_auth(const struct bst_transfer_url *u,
 			const char *semi = strchr(s, ';');
 			size_t n = semi ? (size_t)(semi - s) : strlen(s);
 			if (!pin_ok(s, n)) {
-				snprintf(err, errlen,
-					 "--pinned-key must be sha256//BASE64 (the base64 of the SHA-256 of "
-					 "the server's public key), several separated by ';'");
+				snprintf(
+				    err, errlen,
+				    "--pinned-key must be sha256//BASE64 (the base64 of "
+				    "the SHA-256 of "
+				    "the server's public key), several separated by ';'");
 				return -1;
 			}
 			if (!semi)
@@ -178,8 +189,9 @@ static int read_password(const char *path, char out[PASSWORD_MAX + 1], char *err
 	size_t len = strcspn(buf, "\r\n");
 	int rc = 0;
 	if (len == 0 || len > PASSWORD_MAX) {
-		snprintf(err, errlen, "%s: the password must be its first line (1 to %d bytes)",
-			 path, PASSWORD_MAX);
+		snprintf(err, errlen,
+			 "%s: the password must be its first line (1 to %d bytes)", path,
+			 PASSWORD_MAX);
 		rc = -1;
 	} else {
 		memcpy(out, buf, len);
@@ -192,10 +204,12 @@ static int read_password(const char *path, char out[PASSWORD_MAX + 1], char *err
 /* The URL libcurl gets: the user goes apart (CURLOPT_USERNAME), and
  * ftps:// is FTP with explicit TLS, which libcurl spells ftp:// plus
  * CURLOPT_USE_SSL (its own ftps:// is implicit TLS). */
-static void target_url(const struct session *s, const char *suffix, char *out, size_t outlen)
+static void target_url(const struct session *s, const char *suffix, char *out,
+		       size_t outlen)
 {
-	snprintf(out, outlen, "%s://%s:%u%s%s", s->u->proto == BST_TRANSFER_SFTP ? "sftp" : "ftp",
-		 s->u->host, s->u->port, s->u->path, suffix);
+	snprintf(out, outlen, "%s://%s:%u%s%s",
+		 s->u->proto == BST_TRANSFER_SFTP ? "sftp" : "ftp", s->u->host,
+		 s->u->port, s->u->path, suffix);
 }
 
 /* The options every request carries, the URL of the file + suffix. */
@@ -233,6 +247,8 @@ static void prepare(struct session *s, const char *suffix)
 	} else {
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "ftp");
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		/* RFC 4217's AUTH TLS, not the older AUTH SSL libcurl tries first */
+		curl_easy_setopt(c, CURLOPT_FTPSSLAUTH, (long)CURLFTPAUTH_TLS);
 		curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)MIN_TLS);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, s->password);
 		/* only what the client gave is trusted: its CA file, else its pin
@@ -273,21 +289,24 @@ static bool transient(CURLcode rc)
 	}
 }
 
-static void fail(struct session *s, CURLcode rc, const char *what, char *err, size_t errlen)
+static void fail(struct session *s, CURLcode rc, const char *what, char *err,
+		 size_t errlen)
 {
 	const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_CACERT_BADFILE:
-		snprintf(err, errlen, "%s: the server is not the one expected (%s): nothing sent",
+		snprintf(err, errlen,
+			 "%s: the server is not the one expected (%s): nothing sent",
 			 what, why);
 		break;
 	case CURLE_LOGIN_DENIED:
 		snprintf(err, errlen, "%s: the server refused the login (%s)", what, why);
 		break;
 	case CURLE_USE_SSL_FAILED:
-		snprintf(err, errlen, "%s: the server does not offer TLS (%s): nothing sent", what,
+		snprintf(err, errlen,
+			 "%s: the server does not offer TLS (%s): nothing sent", what,
 			 why);
 		break;
 	default:
@@ -356,12 +375,13 @@ static int head_matches(struct session *s, int fd, int64_t n, bool *same, CURLco
 	curl_easy_setopt(s->c, CURLOPT_WRITEDATA, &k);
 	*rc = curl_easy_perform(s->c);
 	/* a server may cut the data connection once the range is read */
-	if (*rc != CURLE_OK && !(k.len == want && (*rc == CURLE_PARTIAL_FILE ||
-						   *rc == CURLE_RECV_ERROR)))
+	if (*rc != CURLE_OK &&
+	    !(k.len == want && (*rc == CURLE_PARTIAL_FILE || *rc == CURLE_RECV_ERROR)))
 		goto cleanup;
 	*rc = CURLE_OK;
 	if (pread(fd, mine, want, 0) != (ssize_t)want) {
-		snprintf(s->errbuf, sizeof s->errbuf, "cannot read the file: %s", strerror(errno));
+		snprintf(s->errbuf, sizeof s->errbuf, "cannot read the file: %s",
+			 strerror(errno));
 		*rc = CURLE_READ_ERROR;
 		goto cleanup;
 	}
@@ -396,8 +416,8 @@ static size_t read_source(char *out, size_t size, size_t n, void *cls)
 	return (size_t)got;
 }
 
-static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-		       curl_off_t ulnow)
+static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
 {
 	(void)dltotal, (void)dlnow, (void)ultotal;
 	struct session *s = cls;
@@ -427,9 +447,11 @@ static CURLcode upload_part(struct session *s, int fd, int64_t offset, int64_t s
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_source);
 	curl_easy_setopt(c, CURLOPT_READDATA, &src);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(size - offset));
-	curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS, (long)CURLFTP_CREATE_DIR_RETRY);
+	curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS,
+			 (long)CURLFTP_CREATE_DIR_RETRY);
 	if (s->max_speed > 0)
-		curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)s->max_speed);
+		curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE,
+				 (curl_off_t)s->max_speed);
 	if (s->progress) {
 		s->progress_base = offset;
 		s->progress_total = size;
@@ -531,9 +553,10 @@ static CURLcode attempt(struct session *s, int fd, int64_t size, const char *sum
 		if (same)
 			offset = have;
 		else
-			bst_log_info("transfer: %s.part on the server is not a copy of this file: "
-				     "sent again from the start",
-				     s->u->path);
+			bst_log_info(
+			    "transfer: %s.part on the server is not a copy of this file: "
+			    "sent again from the start",
+			    s->u->path);
 	}
 	if (offset < size || !found) {
 		*what = "cannot send the file";
@@ -564,8 +587,9 @@ static CURLcode attempt(struct session *s, int fd, int64_t size, const char *sum
 	if (remote_size(s, "", &have, &rc) != 1)
 		return rc != CURLE_OK ? rc : CURLE_REMOTE_FILE_NOT_FOUND;
 	if (have != size) {
-		snprintf(s->errbuf, sizeof s->errbuf, "the server holds %lld bytes instead of %lld",
-			 (long long)have, (long long)size);
+		snprintf(s->errbuf, sizeof s->errbuf,
+			 "the server holds %lld bytes instead of %lld", (long long)have,
+			 (long long)size);
 		*what = "the file on the server is not the file sent";
 		return CURLE_WEIRD_SERVER_REPLY; /* not ours to fix */
 	}
@@ -592,7 +616,8 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		struct stat st;
 		snprintf(s.pubkey, sizeof s.pubkey, "%s.pub", auth->ssh_key);
 		if (access(auth->ssh_key, R_OK) != 0) {
-			snprintf(err, errlen, "cannot read %s: %s", auth->ssh_key, strerror(errno));
+			snprintf(err, errlen, "cannot read %s: %s", auth->ssh_key,
+				 strerror(errno));
 			goto cleanup;
 		}
 		if (stat(s.pubkey, &st) != 0)
@@ -618,7 +643,8 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		goto cleanup;
 	/* sha256sum's format: hash, two spaces (text mode), name */
 	snprintf(sums, sizeof sums, "%s  %s\n", res->sha256, strrchr(u->path, '/') + 1);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(s.c = curl_easy_init())) {
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    !(s.c = curl_easy_init())) {
 		snprintf(err, errlen, "cannot start libcurl");
 		goto cleanup;
 	}
@@ -636,7 +662,8 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		goto cleanup;
 	}
 	if (found) {
-		snprintf(err, errlen, "%s exists already on the server: it is never overwritten",
+		snprintf(err, errlen,
+			 "%s exists already on the server: it is never overwritten",
 			 u->path);
 		goto cleanup;
 	}
@@ -649,14 +676,15 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		if (!transient(rc) || res->attempts >= MAX_ATTEMPTS) {
 			fail(&s, rc, what, err, errlen);
 			if (res->attempts > 1 && transient(rc))
-				snprintf(err + strlen(err), errlen - strlen(err), " (after %d attempts)",
-					 res->attempts);
+				snprintf(err + strlen(err), errlen - strlen(err),
+					 " (after %d attempts)", res->attempts);
 			goto cleanup;
 		}
 		bst_log_warn("transfer: %s (%s); trying again in %lld s", what,
 			     s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc),
 			     (long long)(backoff / 1000));
-		struct timespec ts = {(time_t)(backoff / 1000), (long)(backoff % 1000) * 1000000L};
+		struct timespec ts = {(time_t)(backoff / 1000),
+				      (long)(backoff % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 		backoff = backoff * 2 > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : backoff * 2;
 	}

@@ -61,7 +61,8 @@ struct bst_transfer_auth {
 /* Checks that auth fits the protocol (and the pins' syntax) before any
  * work is done: 0, or -1 with a sentence in err. */
 int bst_transfer_check_auth(const struct bst_transfer_url *u,
-			    const struct bst_transfer_auth *auth, char *err, size_t errlen);
+			    const struct bst_transfer_auth *auth, char *err,
+			    size_t errlen);
 
 struct bst_transfer_result {
 	int64_t size;         /* of the file, as checked on the server */

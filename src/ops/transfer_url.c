@@ -86,7 +86,8 @@ static bool seg_char(char c)
 static const char *path_error(const char *s, size_t n, enum bst_transfer_proto proto)
 {
 	if (n < 2 || s[0] != '/')
-		return "the URL must name a file after the host: sftp://user@host/path/name";
+		return "the URL must name a file after the host: "
+		       "sftp://user@host/path/name";
 	if (n > BST_TRANSFER_PATH_MAX)
 		return "the path of the URL is too long";
 	size_t start = 1;
@@ -98,17 +99,20 @@ static const char *path_error(const char *s, size_t n, enum bst_transfer_proto p
 		if (len == 0)
 			return i == n ? "the URL must end with a file name, not '/'"
 				      : "the path of the URL has an empty segment ('//')";
-		if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+		if ((len == 1 && seg[0] == '.') ||
+		    (len == 2 && seg[0] == '.' && seg[1] == '.'))
 			return "the path of the URL may not hold '.' or '..' segments";
 		if (len == 1 && seg[0] == '~') {
 			if (start != 1 || proto != BST_TRANSFER_SFTP)
-				return "'~' (the home directory) may only begin an sftp:// path";
+				return "'~' (the home directory) may only begin an "
+				       "sftp:// path";
 			if (i == n)
 				return "the URL must end with a file name, not '~'";
 		} else {
 			for (size_t k = 0; k < len; k++)
 				if (!seg_char(seg[k]))
-					return "the path of the URL may hold only letters, digits and . _ + = , @ - "
+					return "the path of the URL may hold only "
+					       "letters, digits and . _ + = , @ - "
 					       "(no spaces, quotes or %-escapes)";
 		}
 		if (i == n && len > BST_TRANSFER_NAME_MAX)
@@ -132,11 +136,13 @@ int bst_transfer_parse_url(const char *url, struct bst_transfer_url *out, char *
 		out->port = 21;
 		p = url + 7;
 	} else if (strncmp(url, "ftp://", 6) == 0) {
-		snprintf(err, errlen, "plain FTP is refused (the password and the archive would "
-				      "cross in clear): use ftps:// (FTP with explicit TLS)");
+		snprintf(err, errlen,
+			 "plain FTP is refused (the password and the archive would "
+			 "cross in clear): use ftps:// (FTP with explicit TLS)");
 		return -1;
 	} else {
-		snprintf(err, errlen, "the destination must be an sftp:// or ftps:// URL");
+		snprintf(err, errlen,
+			 "the destination must be an sftp:// or ftps:// URL");
 		return -1;
 	}
 	const char *slash = strchr(p, '/');
@@ -149,13 +155,16 @@ int bst_transfer_parse_url(const char *url, struct bst_transfer_url *out, char *
 	}
 	size_t ulen = (size_t)(at - p);
 	if (memchr(p, ':', ulen)) {
-		snprintf(err, errlen, "no password in the URL: give it in a file "
-				      "(--password-file), so that it reaches no log");
+		snprintf(err, errlen,
+			 "no password in the URL: give it in a file "
+			 "(--password-file), so that it reaches no log");
 		return -1;
 	}
 	if (!user_ok(p, ulen)) {
-		snprintf(err, errlen, "the user name in the URL may hold only letters, digits "
-				      "and . _ - (%d at most)", BST_TRANSFER_USER_MAX);
+		snprintf(err, errlen,
+			 "the user name in the URL may hold only letters, digits "
+			 "and . _ - (%d at most)",
+			 BST_TRANSFER_USER_MAX);
 		return -1;
 	}
 	const char *h = at + 1;
@@ -172,11 +181,13 @@ int bst_transfer_parse_url(const char *url, struct bst_transfer_url *out, char *
 	}
 	size_t hlen = (size_t)((colon && colon <= end ? colon : end) - h);
 	if (colon > end || !host_ok(h, hlen)) {
-		snprintf(err, errlen, "the host in the URL is not a host name or an IP address");
+		snprintf(err, errlen,
+			 "the host in the URL is not a host name or an IP address");
 		return -1;
 	}
 	if (colon && !port_ok(colon + 1, (size_t)(end - colon - 1), &out->port)) {
-		snprintf(err, errlen, "the port in the URL must be a number from 1 to 65535");
+		snprintf(err, errlen,
+			 "the port in the URL must be a number from 1 to 65535");
 		return -1;
 	}
 	const char *path = slash ? slash : "";
@@ -193,6 +204,7 @@ int bst_transfer_parse_url(const char *url, struct bst_transfer_url *out, char *
 
 void bst_transfer_url_format(const struct bst_transfer_url *u, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s://%s@%s:%u%s", u->proto == BST_TRANSFER_SFTP ? "sftp" : "ftps",
-		 u->user, u->host, u->port, u->path);
+	snprintf(out, outlen, "%s://%s@%s:%u%s",
+		 u->proto == BST_TRANSFER_SFTP ? "sftp" : "ftps", u->user, u->host,
+		 u->port, u->path);
 }

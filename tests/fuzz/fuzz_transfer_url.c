@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bst_transfer_url u, again;
 	char err[256];
 	if (bst_transfer_parse_url(url, &u, err, sizeof err) == 0) {
-		if (!u.user[0] || !u.host[0] || u.path[0] != '/' || u.port == 0 || u.port > 65535)
+		if (!u.user[0] || !u.host[0] || u.path[0] != '/' || u.port == 0 ||
+		    u.port > 65535)
 			abort();
 		for (const char *p = u.path; *p; p++)
 			if (*p <= ' ' || strchr("%?#;'\"\\", *p))

@@ -26,8 +26,9 @@ static void test_transfer_url_sftp_with_defaults_and_home(void **state)
 {
 	struct bst_transfer_url u;
 	char err[256];
-	assert_int_equal(parse("sftp://client@backup.example.org/~/exports/acme.tar.zst.gpg", &u,
-			       err), 0);
+	assert_int_equal(
+	    parse("sftp://client@backup.example.org/~/exports/acme.tar.zst.gpg", &u, err),
+	    0);
 	assert_int_equal(u.proto, BST_TRANSFER_SFTP);
 	assert_string_equal(u.user, "client");
 	assert_string_equal(u.host, "backup.example.org");
@@ -35,14 +36,16 @@ static void test_transfer_url_sftp_with_defaults_and_home(void **state)
 	assert_string_equal(u.path, "/~/exports/acme.tar.zst.gpg");
 	char out[512];
 	bst_transfer_url_format(&u, out, sizeof out);
-	assert_string_equal(out, "sftp://client@backup.example.org:22/~/exports/acme.tar.zst.gpg");
+	assert_string_equal(
+	    out, "sftp://client@backup.example.org:22/~/exports/acme.tar.zst.gpg");
 }
 
 static void test_transfer_url_ftps_port_and_ipv6(void **state)
 {
 	struct bst_transfer_url u;
 	char err[256];
-	assert_int_equal(parse("ftps://ftp.user@127.0.0.1:2121/in/x_1-2+3=4,5@6", &u, err), 0);
+	assert_int_equal(
+	    parse("ftps://ftp.user@127.0.0.1:2121/in/x_1-2+3=4,5@6", &u, err), 0);
 	assert_int_equal(u.proto, BST_TRANSFER_FTPS);
 	assert_int_equal(u.port, 2121);
 	assert_string_equal(u.host, "127.0.0.1");
@@ -83,11 +86,11 @@ static void test_transfer_url_refuses_password_and_missing_user(void **state)
 static void test_transfer_url_refuses_bad_hosts_and_ports(void **state)
 {
 	static const char *bad[] = {
-	    "sftp://u@/f",          "sftp://u@-h/f",        "sftp://u@h-/f",
-	    "sftp://u@a..b/f",      "sftp://u@h_x/f",       "sftp://u@h:0/f",
-	    "sftp://u@h:65536/f",   "sftp://u@h:022/f",     "sftp://u@h:/f",
-	    "sftp://u@h:22:23/f",   "sftp://u@[::1/f",      "sftp://u@[::1]x/f",
-	    "sftp://u@[zz]/f",      "sftp://u@h%2e/f",      "sftp://u@a@b/f",
+	    "sftp://u@/f",        "sftp://u@-h/f",    "sftp://u@h-/f",
+	    "sftp://u@a..b/f",    "sftp://u@h_x/f",   "sftp://u@h:0/f",
+	    "sftp://u@h:65536/f", "sftp://u@h:022/f", "sftp://u@h:/f",
+	    "sftp://u@h:22:23/f", "sftp://u@[::1/f",  "sftp://u@[::1]x/f",
+	    "sftp://u@[zz]/f",    "sftp://u@h%2e/f",  "sftp://u@a@b/f",
 	};
 	struct bst_transfer_url u;
 	char err[256];
@@ -101,12 +104,12 @@ static void test_transfer_url_refuses_bad_hosts_and_ports(void **state)
 static void test_transfer_url_refuses_paths_that_are_not_plain(void **state)
 {
 	static const char *bad[] = {
-	    "sftp://u@h",         "sftp://u@h/",          "sftp://u@h/dir/",
-	    "sftp://u@h//f",      "sftp://u@h/a/../f",    "sftp://u@h/./f",
-	    "sftp://u@h/a%20b",   "sftp://u@h/a b",       "sftp://u@h/f?x=1",
-	    "sftp://u@h/f#x",     "sftp://u@h/a;b",       "sftp://u@h/a\"b",
-	    "sftp://u@h/~",       "sftp://u@h/a/~/f",     "ftps://u@h/~/f",
-	    "sftp://u@h/a\nb",    "sftp://u@h/a'b",       "sftp://u@h/a\\b",
+	    "sftp://u@h",       "sftp://u@h/",       "sftp://u@h/dir/",
+	    "sftp://u@h//f",    "sftp://u@h/a/../f", "sftp://u@h/./f",
+	    "sftp://u@h/a%20b", "sftp://u@h/a b",    "sftp://u@h/f?x=1",
+	    "sftp://u@h/f#x",   "sftp://u@h/a;b",    "sftp://u@h/a\"b",
+	    "sftp://u@h/~",     "sftp://u@h/a/~/f",  "ftps://u@h/~/f",
+	    "sftp://u@h/a\nb",  "sftp://u@h/a'b",    "sftp://u@h/a\\b",
 	};
 	struct bst_transfer_url u;
 	char err[256];
@@ -161,7 +164,8 @@ static void test_transfer_auth_fits_the_protocol(void **state)
 	assert_int_equal(bst_transfer_check_auth(&s, &a, err, sizeof err), -1);
 	/* ftps options on sftp, and the other way round */
 	assert_int_equal(bst_transfer_check_auth(&f, &a, err, sizeof err), -1);
-	struct bst_transfer_auth p = {.ssh_key = "k", .host_key_sha256 = PIN, .password_file = "p"};
+	struct bst_transfer_auth p = {
+	    .ssh_key = "k", .host_key_sha256 = PIN, .password_file = "p"};
 	assert_int_equal(bst_transfer_check_auth(&s, &p, err, sizeof err), -1);
 
 	struct bst_transfer_auth b = {.password_file = "p", .ca_file = "ca.pem"};
@@ -174,7 +178,8 @@ static void test_transfer_auth_fits_the_protocol(void **state)
 	snprintf(two, sizeof two, "%s;%s", KEYPIN, KEYPIN);
 	b.pinned_key = two;
 	assert_int_equal(bst_transfer_check_auth(&f, &b, err, sizeof err), 0);
-	b.pinned_key = "sha256//MQOgOYfvMgXNZmdTCsjUOG6+HUgQDtc4OsQwktnRz80"; /* no padding */
+	b.pinned_key =
+	    "sha256//MQOgOYfvMgXNZmdTCsjUOG6+HUgQDtc4OsQwktnRz80"; /* no padding */
 	assert_int_equal(bst_transfer_check_auth(&f, &b, err, sizeof err), -1);
 	b.pinned_key = "MQOgOYfvMgXNZmdTCsjUOG6+HUgQDtc4OsQwktnRz80=";
 	assert_int_equal(bst_transfer_check_auth(&f, &b, err, sizeof err), -1);
