@@ -248,3 +248,17 @@ test('a transfer cut in the middle resumes over FTPS; a .part of another file is
 	assertDelivered(dir, 'other.gpg', out);
 	assert.equal(statSync(join(dir, 'other.gpg')).size, bytes.length);
 });
+
+test('a server that refuses the write fails the transfer at once, and the archive stays here', async () => {
+	const out = bigArchive();
+	// /etc is not the user's to write in: refused, not retried
+	const r = await b.run(['export', '--platform', 'demo', '--push', out, '--to',
+		`sftp://${SFTP_USER}@127.0.0.1:${sshd.port}/etc/bastide-never.gpg`,
+		'--ssh-key', sshd.clientKey, '--host-key-sha256', sshd.hostPin]);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /cannot send the file/);
+	assert.doesNotMatch(r.stderr, /trying again/);
+	assert.equal(existsSync('/etc/bastide-never.gpg.part'), false);
+	assert.ok(existsSync(out));
+	assert.equal(lastEvent('platform.export.transfer').transfer, 'failed');
+});
