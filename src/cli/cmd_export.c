@@ -1,7 +1,9 @@
 /* bastide export: a platform's data for its client (issue 6): the archive
- * (src/ops/export.c) or the SQL dump alone, written to a new file. The
- * encryption for the client and the transfer to its server come on top;
- * until then a plaintext output must be asked for knowingly. */
+ * (src/ops/export.c), encrypted for the client (src/ops/pgp.c), or the SQL
+ * dump alone, written to a new file; then, with --to, the archive pushed
+ * to the client's server (src/ops/transfer.c). --push sends an archive a
+ * failed transfer left behind. A plaintext output must be asked for
+ * knowingly, and is never sent anywhere. */
 #include "cli/common.h"
 #include "audit/audit.h"
 #include "core/clock.h"
@@ -10,6 +12,7 @@
 #include "ops/dump.h"
 #include "ops/export.h"
 #include "ops/pgp.h"
+#include "ops/transfer.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -21,6 +24,8 @@
 static const char usage[] =
 	"Usage: bastide export --platform SLUG --output FILE\n"
 	"                      (--recipient KEYFILE | --passphrase-file FILE | --insecure-plaintext)\n"
+	"                      [--to URL TRANSFER-OPTIONS]\n"
+	"       bastide export --platform SLUG --push FILE --to URL TRANSFER-OPTIONS\n"
 	"       bastide export --platform SLUG --sql FILE --insecure-plaintext\n"
 	"Options common to all: --data DIR (or BASTIDE_DATA), --config FILE.\n"
 	"--output writes the whole export as one archive (tar, zstd): dump.sql,\n"
@@ -32,7 +37,16 @@ static const char usage[] =
 	"The archive is encrypted for the client as an OpenPGP message that stock\n"
 	"gpg --decrypt opens: to the public key(s) in KEYFILE, or with the\n"
 	"passphrase on the first line of FILE (12 characters at least). A plaintext\n"
-	"output must be asked for: --insecure-plaintext.\n";
+	"output must be asked for: --insecure-plaintext.\n"
+	"--to URL pushes the encrypted archive and a .sha256 file beside it, under\n"
+	"a temporary name <name>.part renamed once complete, resuming a partial copy:\n"
+	"  sftp://USER@HOST[:PORT]/PATH  --ssh-key FILE (ed25519 private key)\n"
+	"                                --host-key-sha256 FP (ssh-keygen -lf KEY.pub)\n"
+	"  ftps://USER@HOST[:PORT]/PATH  (FTP with explicit TLS) --password-file FILE\n"
+	"                                and --ca-file FILE or --pinned-key sha256//B64\n"
+	"An sftp:// path may begin with /~/ (the home directory); an ftps:// path is\n"
+	"from the login directory. Plain ftp:// is refused. --push FILE sends an\n"
+	"archive already made (one a failed transfer left).\n";
 
 struct out {
 	int fd;
@@ -50,6 +64,64 @@ static int write_text(void *cls, const char *data, size_t len)
 	return write_fd(cls, data, len);
 }
 
+/* Pushes the archive at path to dest and adds the destination and the
+ * outcome to the trail's event d (no secret: the URL holds none). 0, or
+ * -1 with the error printed. */
+static int send_archive(const char *slug, const char *path, const struct bst_transfer_url *dest,
+			const struct bst_transfer_auth *auth, json_t *d)
+{
+	char url[BST_TRANSFER_HOST_MAX + BST_TRANSFER_PATH_MAX + 32];
+	char err[512];
+	struct bst_transfer_result r;
+	bst_transfer_url_format(dest, url, sizeof url);
+	int rc = bst_transfer_push(path, dest, auth, isatty(STDERR_FILENO), &r, err, sizeof err);
+	json_object_set_new(d, "destination", json_string(url));
+	json_object_set_new(d, "transfer", json_string(rc == 0 ? "delivered" : "failed"));
+	if (rc != 0) {
+		json_object_set_new(d, "transfer_error", json_string(err));
+		bst_cli_error("%s: not sent to %s: %s (the archive stays in %s: send it with "
+			      "--push)",
+			      slug, url, err, path);
+		return -1;
+	}
+	json_object_set_new(d, "sha256", json_string(r.sha256));
+	json_object_set_new(d, "resumed_from", json_integer(r.resumed_from));
+	json_object_set_new(d, "attempts", json_integer(r.attempts));
+	fprintf(stderr, "%s: sent to %s: %lld bytes (%lld resumed from a partial copy), sha256 %s\n",
+		slug, url, (long long)r.size, (long long)r.resumed_from, r.sha256);
+	return 0;
+}
+
+/* --push: an archive made before, sent; recorded as its own event. Only
+ * an OpenPGP message leaves: its first byte is a packet tag (bit 7 set),
+ * which a tar.zst (0x28) or any text is not. */
+static int push_archive(struct bst_cli *c, const char *slug, const char *path,
+			const struct bst_transfer_url *dest, const struct bst_transfer_auth *auth)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned char first = 0;
+	if (fd < 0 || bst_read_full(fd, &first, 1) != 1) {
+		bst_cli_error("cannot read %s: %s", path, fd < 0 ? strerror(errno) : "it is empty");
+		if (fd >= 0)
+			close(fd);
+		return BST_EXIT_FAIL;
+	}
+	close(fd);
+	if (!(first & 0x80)) {
+		bst_cli_error("%s is not an OpenPGP message: only encrypted archives are sent", path);
+		return BST_EXIT_FAIL;
+	}
+	if (bst_cli_open_platform(c, slug) != 0) {
+		bst_cli_close(c);
+		return BST_EXIT_FAIL;
+	}
+	json_t *d = json_pack("{ss}", "format", "archive");
+	int rc = send_archive(slug, path, dest, auth, d);
+	bst_audit_record(&c->ctx, "platform.export.transfer", slug, d);
+	bst_cli_close(c);
+	return rc == 0 ? BST_EXIT_OK : BST_EXIT_FAIL;
+}
+
 int bst_cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {BST_CLI_COMMON_OPTS,
@@ -59,6 +131,13 @@ int bst_cmd_export(int argc, char **argv)
 					     {"insecure-plaintext", no_argument, NULL, 'I'},
 					     {"recipient", required_argument, NULL, 'r'},
 					     {"passphrase-file", required_argument, NULL, 'P'},
+					     {"to", required_argument, NULL, 't'},
+					     {"push", required_argument, NULL, 'u'},
+					     {"ssh-key", required_argument, NULL, 'k'},
+					     {"host-key-sha256", required_argument, NULL, 'H'},
+					     {"password-file", required_argument, NULL, 'w'},
+					     {"ca-file", required_argument, NULL, 'c'},
+					     {"pinned-key", required_argument, NULL, 'K'},
 					     {0, 0, 0, 0}};
 	struct bst_cli c;
 	bst_cli_init(&c);
@@ -66,6 +145,8 @@ int bst_cmd_export(int argc, char **argv)
 	bool archive = false;
 	const char *recipient = NULL, *passfile = NULL;
 	bool plaintext = false;
+	const char *to = NULL, *push = NULL;
+	struct bst_transfer_auth auth = {0};
 	int o;
 	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
@@ -75,13 +156,48 @@ int bst_cmd_export(int argc, char **argv)
 		case 'I': plaintext = true; break;
 		case 'r': recipient = optarg; break;
 		case 'P': passfile = optarg; break;
+		case 't': to = optarg; break;
+		case 'u': push = optarg; break;
+		case 'k': auth.ssh_key = optarg; break;
+		case 'H': auth.host_key_sha256 = optarg; break;
+		case 'w': auth.password_file = optarg; break;
+		case 'c': auth.ca_file = optarg; break;
+		case 'K': auth.pinned_key = optarg; break;
 		default: return bst_cli_usage(usage);
 		}
 	}
 	if (o != BST_CLI_OPTS_DONE)
 		return bst_cli_opts_exit(o);
-	if (optind != argc || !slug || !path)
+	if (optind != argc || !slug || (!path && !push) || (path && push))
 		return bst_cli_usage(usage);
+	struct bst_transfer_url dest;
+	char err[512];
+	if (to || push || auth.ssh_key || auth.host_key_sha256 || auth.password_file ||
+	    auth.ca_file || auth.pinned_key) {
+		if (!to) {
+			bst_cli_error("the transfer options go with --to URL");
+			return BST_EXIT_USAGE;
+		}
+		if (plaintext || !(archive || push) || (path && strcmp(path, "-") == 0)) {
+			bst_cli_error("only an encrypted archive written to a file is sent: --to "
+				      "goes with --output FILE and --recipient or --passphrase-file "
+				      "(never with --insecure-plaintext or --sql)");
+			return BST_EXIT_USAGE;
+		}
+		if (bst_transfer_parse_url(to, &dest, err, sizeof err) != 0 ||
+		    bst_transfer_check_auth(&dest, &auth, err, sizeof err) != 0) {
+			bst_cli_error("%s", err);
+			return BST_EXIT_USAGE;
+		}
+	}
+	if (push) {
+		if (recipient || passfile) {
+			bst_cli_error("--push sends an archive already encrypted: no --recipient "
+				      "or --passphrase-file");
+			return BST_EXIT_USAGE;
+		}
+		return push_archive(&c, slug, push, &dest, &auth);
+	}
 	int modes = (plaintext ? 1 : 0) + (recipient ? 1 : 0) + (passfile ? 1 : 0);
 	if (modes > 1 || (!archive && (recipient || passfile))) {
 		bst_cli_error("choose one of --recipient, --passphrase-file and "
@@ -111,7 +227,6 @@ int bst_cmd_export(int argc, char **argv)
 	}
 	struct bst_dump_stats stats;
 	struct bst_export_stats xs;
-	char err[512];
 	int rc;
 	if (recipient || passfile) {
 		out.pgp = recipient ? bst_pgp_to_key(recipient, out.fd, err, sizeof err)
@@ -163,6 +278,7 @@ int bst_cmd_export(int argc, char **argv)
 		return BST_EXIT_FAIL;
 	}
 	json_t *d;
+	int status = BST_EXIT_OK;
 	if (archive) {
 		d = json_pack("{ss ss sI sI sI sI sI}", "format", "archive", "encryption",
 			      recipient ? "openpgp-key" : passfile ? "openpgp-passphrase" : "none",
@@ -176,6 +292,8 @@ int bst_cmd_export(int argc, char **argv)
 			slug, (long long)xs.files, (long long)xs.documents,
 			(long long)xs.versions, (long long)xs.rows, (long long)xs.trail_entries,
 			(long long)xs.bytes);
+		if (to && send_archive(slug, path, &dest, &auth, d) != 0)
+			status = BST_EXIT_FAIL;
 	} else {
 		int64_t rows = 0;
 		for (size_t i = 0; i < stats.n_tables; i++)
@@ -188,5 +306,5 @@ int bst_cmd_export(int argc, char **argv)
 	}
 	bst_audit_record(&c.ctx, "platform.export", slug, d);
 	bst_cli_close(&c);
-	return BST_EXIT_OK;
+	return status;
 }
