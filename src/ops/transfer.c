@@ -490,7 +490,8 @@ static CURLcode upload_text(struct session *s, const char *suffix, const char *t
 static CURLcode rename_part(struct session *s)
 {
 	const char *name = strrchr(s->u->path, '/') + 1;
-	char a[BST_TRANSFER_PATH_MAX + 32], b[BST_TRANSFER_PATH_MAX + 32];
+	/* twice the path and the words around it: never truncated */
+	char a[2 * BST_TRANSFER_PATH_MAX + 32], b[BST_TRANSFER_PATH_MAX + 32];
 	if (s->u->proto == BST_TRANSFER_SFTP) {
 		/* full paths; libcurl turns a leading "/~/" into the home */
 		snprintf(a, sizeof a, "rename %s.part %s", s->u->path, s->u->path);
