@@ -22,6 +22,7 @@ static const char usage[] =
 	"       bastide platform suspend SLUG\n"
 	"       bastide platform resume SLUG\n"
 	"       bastide platform set-quota SLUG --gb N\n"
+	"       bastide platform offboard SLUG ... (see bastide platform offboard --help)\n"
 	"       bastide platform destroy SLUG --confirm SLUG\n"
 	"       bastide platform reports [SLUG]\n"
 	"Options common to all: --data DIR (or BASTIDE_DATA), --config FILE.\n"
@@ -101,9 +102,15 @@ static int show(struct bst_cli *c, const char *slug)
 	const struct bst_settings *s = &c->ctx.settings;
 	char when[40];
 	bst_time_format_iso(p.created_ms, when, sizeof when);
-	printf("slug:               %s\nname:               %s\nstatus:             %s\n"
-	       "created:            %s\nhosts:              ",
-	       p.slug, p.name, p.suspended ? "suspended" : "active", when);
+	printf("slug:               %s\nname:               %s\nstatus:             %s\n",
+	       p.slug, p.name,
+	       p.destroy_after_ms ? "closed (offboarding)" : p.suspended ? "suspended" : "active");
+	if (p.destroy_after_ms) {
+		char after[40];
+		bst_time_format_iso(p.destroy_after_ms, after, sizeof after);
+		printf("destroyed after:    %s\n", after);
+	}
+	printf("created:            %s\nhosts:              ", when);
 	int n = 0;
 	bst_q_platform_hosts(c->install->control, p.id, print_host, &n);
 	printf("\nregistration:       %s%s%s\nsecond factor for:  %s\n"
@@ -213,6 +220,9 @@ int bst_cmd_platform(int argc, char **argv)
 					     {"gb", required_argument, NULL, 'g'},
 					     {"confirm", required_argument, NULL, 'c'},
 					     {0, 0, 0, 0}};
+	/* offboard has its own grammar (it passes export's options through) */
+	if (argc > 1 && strcmp(argv[1], "offboard") == 0)
+		return bst_cmd_offboard(argc - 1, argv + 1);
 	struct bst_cli c;
 	bst_cli_init(&c);
 	const char *hosts[BST_MAX_HOSTS];

@@ -6,6 +6,7 @@
 #include "cli/common.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "ops/destroy.h"
 #include "ops/backup_job.h"
 #include "ops/mail.h"
 #include "ops/scheduler.h"
@@ -55,6 +56,12 @@ static void job_audit_retention(void *cls, int64_t now)
 	bst_audit_retention_run(j->install, j->registry, j->config, now);
 }
 
+static void job_offboarding(void *cls, int64_t now)
+{
+	struct jobs *j = cls;
+	bst_offboard_run(j->install, now);
+}
+
 static void job_backup(void *cls, int64_t now)
 {
 	struct jobs *j = cls;
@@ -65,7 +72,8 @@ static void job_backup(void *cls, int64_t now)
  * digest after a minute (a server restarting in a loop does not mail), the
  * purge of deleted documents after two, the backup check after thirty
  * seconds (it backs up once the configured time of day has passed), the
- * trail's retention purge after ten minutes, then daily. */
+ * trail's retention purge after ten minutes, then daily; the destruction of
+ * platforms whose offboarding notice ended, every minute. */
 static struct bst_scheduler *start_jobs(struct jobs *j)
 {
 	struct bst_scheduler *s = bst_scheduler_new();
@@ -77,6 +85,8 @@ static struct bst_scheduler *start_jobs(struct jobs *j)
 	    bst_scheduler_add(s, "audit-retention", 10 * 60000, BST_AUDIT_PURGE_PERIOD_MS,
 			      job_audit_retention, j) != 0 ||
 	    bst_scheduler_add(s, "backup", 30000, BST_BACKUP_CHECK_PERIOD_MS, job_backup, j) != 0 ||
+	    bst_scheduler_add(s, "offboarding", 1000, BST_OFFBOARD_CHECK_PERIOD_MS,
+			      job_offboarding, j) != 0 ||
 	    bst_scheduler_start(s) != 0) {
 		bst_scheduler_stop(s);
 		return NULL;

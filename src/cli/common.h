@@ -54,6 +54,7 @@ int bst_cmd_token(int argc, char **argv);
 int bst_cmd_demo(int argc, char **argv);
 int bst_cmd_audit(int argc, char **argv);
 int bst_cmd_export(int argc, char **argv);
+int bst_cmd_offboard(int argc, char **argv); /* bastide platform offboard */
 int bst_cmd_backup(int argc, char **argv);
 int bst_cmd_restore(int argc, char **argv);
 

@@ -50,7 +50,8 @@ enum bst_qs bst_q_platform_insert(bst_db *db, const char *slug, const char *name
 	return a.host_taken ? BST_QS_NO_RESULTS : qs;
 }
 
-#define PLATFORM_COLS "id, slug, name, status = 'suspended', created_ms"
+#define PLATFORM_COLS \
+	"id, slug, name, status = 'suspended', created_ms, coalesce(destroy_after_ms, 0)"
 
 static void fill(const bst_row *r, struct bst_platform_row *out)
 {
@@ -59,6 +60,7 @@ static void fill(const bst_row *r, struct bst_platform_row *out)
 	snprintf(out->name, sizeof out->name, "%s", bst_row_text(r, 2));
 	out->suspended = bst_row_int(r, 3) != 0;
 	out->created_ms = bst_row_int(r, 4);
+	out->destroy_after_ms = bst_row_int(r, 5);
 }
 
 static int one_platform(void *cls, const bst_row *r)
@@ -126,6 +128,35 @@ enum bst_qs bst_q_platform_hosts(bst_db *db, int64_t platform_id,
 			   " ORDER BY host",
 			   (struct bst_qp[]){BST_QP_INT(platform_id), BST_QP_END}, each_host_row,
 			   &e);
+}
+
+enum bst_qs bst_q_platform_set_offboarding(bst_db *db, const char *slug,
+					   int64_t destroy_after_ms, int64_t now)
+{
+	return bst_db_exec(db,
+			   "UPDATE platforms SET destroy_after_ms = nullif($2, 0),"
+			   " status = CASE WHEN $2 = 0 THEN 'active' ELSE 'suspended' END,"
+			   " updated_ms = $3 WHERE slug = $1",
+			   (struct bst_qp[]){BST_QP_TEXT(slug), BST_QP_INT(destroy_after_ms),
+					     BST_QP_INT(now), BST_QP_END},
+			   NULL, NULL);
+}
+
+static int due_row(void *cls, const bst_row *r)
+{
+	void **a = cls;
+	((void (*)(void *, const char *))a[0])(a[1], bst_row_text(r, 0));
+	return 0;
+}
+
+enum bst_qs bst_q_platforms_due(bst_db *db, int64_t now,
+				void (*fn)(void *cls, const char *slug), void *cls)
+{
+	void *a[2] = {(void *)fn, cls};
+	return bst_db_exec(db,
+			   "SELECT slug FROM platforms WHERE destroy_after_ms IS NOT NULL"
+			   " AND destroy_after_ms <= $1 ORDER BY id",
+			   (struct bst_qp[]){BST_QP_INT(now), BST_QP_END}, due_row, a);
 }
 
 static enum bst_qs delete_txn(bst_db *db, void *cls)

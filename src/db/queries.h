@@ -21,6 +21,7 @@ struct bst_platform_row {
 	char name[256];
 	bool suspended;
 	int64_t created_ms;
+	int64_t destroy_after_ms; /* offboarding: destroyed then; 0 when not */
 };
 
 /* NO_RESULTS when a host name is already taken (nothing is written). */
@@ -34,6 +35,13 @@ enum bst_qs bst_q_hosts_each(bst_db *db, void (*fn)(void *cls, const char *host,
 			     void *cls);
 enum bst_qs bst_q_platform_hosts(bst_db *db, int64_t platform_id,
 				 void (*fn)(void *cls, const char *host, int64_t id), void *cls);
+/* Starts (destroy_after_ms > 0: the platform is suspended and destroyed
+ * then) or cancels (0: resumed) the offboarding of slug. */
+enum bst_qs bst_q_platform_set_offboarding(bst_db *db, const char *slug,
+					   int64_t destroy_after_ms, int64_t now);
+/* Platforms whose notice period ended by now. */
+enum bst_qs bst_q_platforms_due(bst_db *db, int64_t now,
+				void (*fn)(void *cls, const char *slug), void *cls);
 /* Removes platform id's row, its host names (cascade) and every mail it
  * queued, in one transaction (the control database deletes securely). */
 enum bst_qs bst_q_platform_delete(bst_db *db, int64_t id);

@@ -254,3 +254,31 @@ out:
 	sodium_memzero(&key, sizeof key);
 	return rc;
 }
+
+struct due {
+	char slug[64][BST_SLUG_MAX + 1];
+	size_t n;
+};
+
+static void due_one(void *cls, const char *slug)
+{
+	struct due *d = cls;
+	if (d->n < 64 && slug)
+		bst_str_copy(d->slug[d->n++], sizeof d->slug[0], slug);
+}
+
+void bst_offboard_run(struct bst_install *in, int64_t now)
+{
+	struct due d = {.n = 0};
+	if (bst_q_platforms_due(in->control, now, due_one, &d) < 0) {
+		bst_log_error("offboarding: cannot read the platforms whose notice ended");
+		return;
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		char *report = NULL, err[300];
+		bst_log_info("offboarding: the notice of platform %s ended: destroying it", d.slug[i]);
+		if (bst_platform_destroy(in, in->dir, d.slug[i], now, &report, err, sizeof err) != 0)
+			bst_log_error("offboarding: DESTRUCTION OF %s FAILED: %s", d.slug[i], err);
+		free(report);
+	}
+}

@@ -20,4 +20,13 @@
 int bst_platform_destroy(struct bst_install *in, const char *data_dir, const char *slug,
 			 int64_t now_ms, char **report, char *err, size_t errlen);
 
+/* Default notice between the final export and the destruction. */
+#define BST_OFFBOARD_NOTICE_DAYS 21
+/* How often serve looks for platforms whose notice ended. */
+#define BST_OFFBOARD_CHECK_PERIOD_MS (60 * 1000)
+
+/* The scheduler's job: destroys every platform whose notice period ended
+ * by now (each logged, with its report kept and mailed). */
+void bst_offboard_run(struct bst_install *in, int64_t now);
+
 #endif
