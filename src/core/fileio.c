@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int bst_write_all(int fd, const void *p, size_t len)
@@ -51,4 +53,25 @@ int bst_fsync_dir(const char *dir)
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+static __thread int64_t walk_bytes, walk_files;
+
+static int count_file(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)path, (void)ftw;
+	if (flag == FTW_F) {
+		walk_bytes += (int64_t)sb->st_size;
+		walk_files++;
+	}
+	return 0;
+}
+
+int64_t bst_dir_bytes(const char *dir, int64_t *files)
+{
+	walk_bytes = walk_files = 0;
+	nftw(dir, count_file, 16, FTW_PHYS);
+	if (files)
+		*files = walk_files;
+	return walk_bytes;
 }

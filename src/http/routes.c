@@ -69,6 +69,9 @@ const struct bst_route bst_routes[] = {
 	{"GET", "/admin/access-log.json", bst_page_admin_access_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
 	{"GET", "/admin/access-log/{seq}", bst_page_admin_access_entry, BST_R_ADMIN | BST_R_REAUTH, NULL},
 	{"POST", "/admin/access-log/verify", bst_page_admin_access_verify, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/export", bst_page_admin_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/export", bst_page_admin_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/export/{id}/download", bst_page_admin_export_download, BST_R_ADMIN | BST_R_REAUTH, NULL},
 
 	{"GET", "/api/v1/me", bst_api_me, BST_R_AUTH, NULL},
 	{"POST", "/api/v1/register", bst_api_register, BST_R_PUBLIC, NULL},

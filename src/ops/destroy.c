@@ -2,6 +2,7 @@
 #include "ops/destroy.h"
 #include "audit/trail.h"
 #include "core/clock.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "db/queries.h"
@@ -24,17 +25,6 @@
 struct tally {
 	int64_t files, bytes;
 };
-static __thread struct tally *walking;
-
-static int count_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)path, (void)ftw;
-	if (flag == FTW_F) {
-		walking->files++;
-		walking->bytes += (int64_t)sb->st_size;
-	}
-	return 0;
-}
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -49,9 +39,7 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 static struct tally tally_of(const char *dir)
 {
 	struct tally t = {0, 0};
-	walking = &t;
-	nftw(dir, count_entry, 16, FTW_PHYS);
-	walking = NULL;
+	t.bytes = bst_dir_bytes(dir, &t.files);
 	return t;
 }
 

@@ -177,19 +177,11 @@ static struct bst_pgp *run(struct bst_pgp *p, int out_fd, char *err, size_t errl
 	return p;
 }
 
-struct bst_pgp *bst_pgp_to_key(const char *keyfile, int out_fd, char *err, size_t errlen)
+/* Imports the keys in kd (released) and starts encrypting to them. */
+static struct bst_pgp *to_keys(struct bst_pgp *p, gpgme_data_t kd, const char *what,
+			       int out_fd, char *err, size_t errlen)
 {
-	struct bst_pgp *p = start(err, errlen);
-	if (!p)
-		return NULL;
-	gpgme_data_t kd = NULL;
-	gpgme_error_t e = gpgme_data_new_from_file(&kd, keyfile, 1);
-	if (e) {
-		snprintf(err, errlen, "cannot read the key file %s: %s", keyfile, gpgme_strerror(e));
-		release(p);
-		return NULL;
-	}
-	e = gpgme_op_import(p->ctx, kd);
+	gpgme_error_t e = gpgme_op_import(p->ctx, kd);
 	gpgme_data_release(kd);
 	gpgme_import_result_t ir = e ? NULL : gpgme_op_import_result(p->ctx);
 	int n = 0;
@@ -207,11 +199,67 @@ struct bst_pgp *bst_pgp_to_key(const char *keyfile, int out_fd, char *err, size_
 		snprintf(err, errlen,
 			 "%s holds no OpenPGP public key that can encrypt (not expired, not "
 			 "revoked)",
-			 keyfile);
+			 what);
 		release(p);
 		return NULL;
 	}
 	return run(p, out_fd, err, errlen);
+}
+
+struct bst_pgp *bst_pgp_to_key(const char *keyfile, int out_fd, char *err, size_t errlen)
+{
+	struct bst_pgp *p = start(err, errlen);
+	if (!p)
+		return NULL;
+	gpgme_data_t kd = NULL;
+	gpgme_error_t e = gpgme_data_new_from_file(&kd, keyfile, 1);
+	if (e) {
+		snprintf(err, errlen, "cannot read the key file %s: %s", keyfile, gpgme_strerror(e));
+		release(p);
+		return NULL;
+	}
+	return to_keys(p, kd, keyfile, out_fd, err, errlen);
+}
+
+struct bst_pgp *bst_pgp_to_key_data(const void *key, size_t len, int out_fd, char *err,
+				    size_t errlen)
+{
+	struct bst_pgp *p = start(err, errlen);
+	if (!p)
+		return NULL;
+	gpgme_data_t kd = NULL;
+	gpgme_error_t e = gpgme_data_new_from_mem(&kd, key, len, 1);
+	if (e) {
+		snprintf(err, errlen, "cannot read the key: %s", gpgme_strerror(e));
+		release(p);
+		return NULL;
+	}
+	return to_keys(p, kd, "The key given", out_fd, err, errlen);
+}
+
+/* Starts encrypting with p->passphrase (set, checked here). */
+static struct bst_pgp *with_passphrase(struct bst_pgp *p, const char *what, int out_fd,
+				       char *err, size_t errlen)
+{
+	p->passphrase[strcspn(p->passphrase, "\r\n")] = '\0';
+	if (strlen(p->passphrase) < 12) {
+		snprintf(err, errlen, "the passphrase (%s) must have at least 12 characters", what);
+		release(p);
+		return NULL;
+	}
+	gpgme_set_pinentry_mode(p->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
+	gpgme_set_passphrase_cb(p->ctx, give_passphrase, p);
+	return run(p, out_fd, err, errlen);
+}
+
+struct bst_pgp *bst_pgp_with_passphrase_text(const char *passphrase, int out_fd, char *err,
+					     size_t errlen)
+{
+	struct bst_pgp *p = start(err, errlen);
+	if (!p)
+		return NULL;
+	snprintf(p->passphrase, sizeof p->passphrase, "%s", passphrase ? passphrase : "");
+	return with_passphrase(p, "given", out_fd, err, errlen);
 }
 
 struct bst_pgp *bst_pgp_with_passphrase(const char *passfile, int out_fd, char *err,
@@ -231,17 +279,9 @@ struct bst_pgp *bst_pgp_with_passphrase(const char *passfile, int out_fd, char *
 		return NULL;
 	}
 	p->passphrase[n] = '\0';
-	p->passphrase[strcspn(p->passphrase, "\r\n")] = '\0';
-	if (strlen(p->passphrase) < 12) {
-		snprintf(err, errlen,
-			 "the passphrase (the first line of %s) must have at least 12 characters",
-			 passfile);
-		release(p);
-		return NULL;
-	}
-	gpgme_set_pinentry_mode(p->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
-	gpgme_set_passphrase_cb(p->ctx, give_passphrase, p);
-	return run(p, out_fd, err, errlen);
+	char what[300];
+	snprintf(what, sizeof what, "the first line of %s", passfile);
+	return with_passphrase(p, what, out_fd, err, errlen);
 }
 
 int bst_pgp_write(struct bst_pgp *p, const void *data, size_t len)

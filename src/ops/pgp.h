@@ -19,6 +19,12 @@ struct bst_pgp *bst_pgp_to_key(const char *keyfile, int out_fd, char *err, size_
 /* Starts encrypting with the passphrase on the first line of passfile. */
 struct bst_pgp *bst_pgp_with_passphrase(const char *passfile, int out_fd, char *err,
 					size_t errlen);
+/* The same, from memory: an armored or binary public key (len bytes), or
+ * the passphrase itself (at least 12 characters). */
+struct bst_pgp *bst_pgp_to_key_data(const void *key, size_t len, int out_fd, char *err,
+				    size_t errlen);
+struct bst_pgp *bst_pgp_with_passphrase_text(const char *passphrase, int out_fd, char *err,
+					     size_t errlen);
 /* 0, or -1 once encryption has failed (bst_pgp_finish says why). */
 int bst_pgp_write(struct bst_pgp *p, const void *data, size_t len);
 /* Ends the message and frees p: 0, or -1 with a sentence in err. */

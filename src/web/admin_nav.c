@@ -10,6 +10,7 @@ static const struct {
 	{"settings", "/admin/settings", N_("Settings")},
 	{"apps", "/admin/apps", N_("Applications")},
 	{"access-log", "/admin/access-log", N_("Access log")},
+	{"export", "/admin/export", N_("Export all data")},
 };
 
 void bst_page_admin_nav(struct bst_req *r, bst_buf *b, const char *current)
