@@ -3,16 +3,19 @@
  * produced twice from the same snapshot (or the same trail range), once
  * to measure and hash, once into the archive, and the two must agree. */
 #include "ops/export.h"
+#include "core/sha256.h"
 #include "audit/export.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/fileio.h"
 #include "core/str.h"
 #include "db/q_audit.h"
 #include "db/q_dump.h"
 #include "ops/dump.h"
 #include "ops/export_paths.h"
 #include "social/blobs.h"
+#include "tenant/install.h"
 #include "tenant/platform.h"
 
 #include <archive.h>
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FILES_PAGE 200
 #define COPY_CHUNK (256 * 1024)
@@ -45,7 +49,7 @@ struct exp {
 	char *err;
 	size_t errlen;
 	/* the entry being written */
-	crypto_hash_sha256_state sha;
+	struct bst_sha256 sha;
 	int64_t written;
 	unsigned char *chunk;
 };
@@ -94,7 +98,7 @@ static void entry_begin(struct exp *x, const char *path, int64_t size)
 	if (archive_write_header(x->a, e) != ARCHIVE_OK)
 		fail(x, "cannot write the archive: %s", archive_error_string(x->a));
 	archive_entry_free(e);
-	crypto_hash_sha256_init(&x->sha);
+	bst_sha256_init(&x->sha);
 	x->written = 0;
 }
 
@@ -102,7 +106,7 @@ static int entry_data(struct exp *x, const void *data, size_t len)
 {
 	if (x->failed)
 		return -1;
-	crypto_hash_sha256_update(&x->sha, data, len);
+	bst_sha256_update(&x->sha, data, len);
 	x->written += (int64_t)len;
 	if (len && archive_write_data(x->a, data, len) != (la_ssize_t)len) {
 		fail(x, "cannot write the archive: %s", archive_error_string(x->a));
@@ -114,6 +118,8 @@ static int entry_data(struct exp *x, const void *data, size_t len)
 /* Ends the entry; its hash (hex) in sha_hex; records it in the manifest. */
 static void entry_end(struct exp *x, const char *path, int64_t size)
 {
+	char hex[2 * BST_SHA256_BYTES + 1];
+	bst_sha256_final_hex(&x->sha, hex); /* and frees the state, whatever follows */
 	if (x->failed)
 		return;
 	if (x->written != size) {
@@ -124,10 +130,6 @@ static void entry_end(struct exp *x, const char *path, int64_t size)
 		fail(x, "cannot write the archive: %s", archive_error_string(x->a));
 		return;
 	}
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char hex[2 * sizeof h + 1];
-	crypto_hash_sha256_final(&x->sha, h);
-	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	json_array_append_new(x->files,
 			      json_pack("{ss sI ss}", "path", path, "size", (json_int_t)size,
 					"sha256", hex));
@@ -145,38 +147,119 @@ static void entry_bytes(struct exp *x, const char *path, const char *data, size_
 /* ---- a measuring pass: size and hash only ---- */
 
 struct measure {
-	crypto_hash_sha256_state sha;
 	int64_t size;
 };
 
 static int measure_write(void *cls, const char *data, size_t len)
 {
 	struct measure *m = cls;
-	crypto_hash_sha256_update(&m->sha, (const unsigned char *)data, len);
-	m->size += (int64_t)len;
+	(void)data;
+	m->size += (int64_t)len; /* the hash is taken on the second pass */
 	return 0;
-}
-
-static int archive_write_cb(void *cls, const char *data, size_t len)
-{
-	return entry_data(cls, data, len);
 }
 
 /* ---- dump.sql ---- */
 
-static void export_dump(struct exp *x)
+/* dump.sql is made once, into a spool file encrypted under a key that
+ * lives only in this function's memory (the plaintext never reaches the
+ * disk), which gives its size for the tar header; it is then read back,
+ * decrypted, into the archive. */
+#define SPOOL_CHUNK (64 * 1024)
+#define SPOOL_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+
+struct spool {
+	int fd;
+	crypto_secretstream_xchacha20poly1305_state st;
+	unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+	unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	unsigned char plain[SPOOL_CHUNK];
+	unsigned char cipher[SPOOL_CHUNK + SPOOL_ABYTES];
+	size_t len;
+	int64_t size;
+	bool failed;
+};
+
+static void spool_push(struct spool *s, unsigned char tag)
 {
-	struct measure m = {.size = 0};
-	crypto_hash_sha256_init(&m.sha);
-	if (bst_dump_sql(x->p, x->now_ms, measure_write, &m, &x->dump, x->err, x->errlen) != 0) {
-		x->failed = true;
+	unsigned long long clen = 0;
+	crypto_secretstream_xchacha20poly1305_push(&s->st, s->cipher, &clen, s->plain, s->len,
+						   NULL, 0, tag);
+	if (bst_write_all(s->fd, s->cipher, (size_t)clen) != 0)
+		s->failed = true;
+	s->len = 0;
+}
+
+static int spool_write(void *cls, const char *data, size_t len)
+{
+	struct spool *s = cls;
+	s->size += (int64_t)len;
+	while (len && !s->failed) {
+		size_t n = SPOOL_CHUNK - s->len;
+		if (n > len)
+			n = len;
+		memcpy(s->plain + s->len, data, n);
+		s->len += n;
+		data += n;
+		len -= n;
+		if (s->len == SPOOL_CHUNK)
+			spool_push(s, 0);
+	}
+	return s->failed ? -1 : 0;
+}
+
+/* Reads the spool back into the archive's current entry. */
+static void spool_copy(struct exp *x, struct spool *s)
+{
+	if (lseek(s->fd, 0, SEEK_SET) != 0 ||
+	    crypto_secretstream_xchacha20poly1305_init_pull(&s->st, s->header, s->key) != 0) {
+		fail(x, "cannot read back the SQL dump");
 		return;
 	}
-	entry_begin(x, "dump.sql", m.size);
-	if (!x->failed &&
-	    bst_dump_sql(x->p, x->now_ms, archive_write_cb, x, NULL, x->err, x->errlen) != 0)
+	for (bool last = false; !last && !x->failed;) {
+		ssize_t n = bst_read_full(s->fd, s->cipher, sizeof s->cipher);
+		unsigned long long plen = 0;
+		unsigned char tag = 0;
+		if (n < (ssize_t)SPOOL_ABYTES ||
+		    crypto_secretstream_xchacha20poly1305_pull(&s->st, s->plain, &plen, &tag,
+							       s->cipher, (unsigned long long)n,
+							       NULL, 0) != 0) {
+			fail(x, "the SQL dump's spool is damaged");
+			return;
+		}
+		last = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+		entry_data(x, s->plain, (size_t)plen);
+	}
+}
+
+static void export_dump(struct exp *x)
+{
+	struct spool *s = calloc(1, sizeof *s);
+	char path[700];
+	snprintf(path, sizeof path, "%s/platforms/%s/.export-spool-XXXXXX",
+		 x->ctx->install ? x->ctx->install->dir : ".", x->p->slug);
+	if (!s || (s->fd = mkstemp(path)) < 0) {
+		fail(x, "cannot make room for the SQL dump: %s", s ? strerror(errno) : "memory");
+		free(s);
+		return;
+	}
+	unlink(path); /* nameless from now on: gone when closed */
+	crypto_secretstream_xchacha20poly1305_keygen(s->key);
+	crypto_secretstream_xchacha20poly1305_init_push(&s->st, s->header, s->key);
+	if (bst_dump_sql(x->p, x->now_ms, spool_write, s, &x->dump, x->err, x->errlen) != 0) {
 		x->failed = true;
-	entry_end(x, "dump.sql", m.size);
+	} else {
+		spool_push(s, crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+		if (s->failed)
+			fail(x, "cannot write the SQL dump's spool: %s", strerror(errno));
+	}
+	if (!x->failed) {
+		entry_begin(x, "dump.sql", s->size);
+		spool_copy(x, s);
+		entry_end(x, "dump.sql", s->size);
+	}
+	close(s->fd);
+	sodium_memzero(s, sizeof *s);
+	free(s);
 	for (size_t i = 0; i < x->dump.n_tables; i++)
 		x->stats->rows += x->dump.tables[i].rows;
 }
@@ -306,7 +389,6 @@ static void export_trail(struct exp *x)
 		return;
 	}
 	struct measure m = {.size = 0};
-	crypto_hash_sha256_init(&m.sha);
 	if (trail_pass(x, head, &m, &rows) != 0)
 		return;
 	entry_begin(x, "access-log.csv", m.size);

@@ -14,6 +14,7 @@
  * A step that fails on a transient error starts again at 2, after a
  * back-off; anything else stops the transfer. */
 #include "ops/transfer.h"
+#include "core/sha256.h"
 #include "core/fileio.h"
 #include "core/log.h"
 
@@ -516,8 +517,11 @@ static CURLcode rename_part(struct session *s)
 
 static int sha256_file(int fd, int64_t size, char hex[65], char *err, size_t errlen)
 {
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
+	struct bst_sha256 st;
+	if (bst_sha256_init(&st) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	unsigned char buf[64 * 1024];
 	int64_t off = 0;
 	while (off < size) {
@@ -525,14 +529,13 @@ static int sha256_file(int fd, int64_t size, char hex[65], char *err, size_t err
 		if (n <= 0) {
 			snprintf(err, errlen, "cannot read the file: %s",
 				 n < 0 ? strerror(errno) : "it shrank");
+			bst_sha256_final_hex(&st, hex); /* frees it */
 			return -1;
 		}
-		crypto_hash_sha256_update(&st, buf, (size_t)n);
+		bst_sha256_update(&st, buf, (size_t)n);
 		off += n;
 	}
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_final(&st, h);
-	sodium_bin2hex(hex, 65, h, sizeof h);
+	bst_sha256_final_hex(&st, hex);
 	return 0;
 }
 
