@@ -1,10 +1,12 @@
 /* Backups as a job (see backup_job.h). */
 #include "ops/backup_job.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "db/queries.h"
 #include "ops/backup.h"
 #include "ops/backup_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,42 @@ static void on_platform(void *cls, const struct bst_platform_row *row)
 	snprintf(s->v[s->n++], sizeof *s->v, "%s", row->slug);
 }
 
+/* The scopes whose last backup failed, and when backups last succeeded
+ * and failed, in this process. */
+#define FAILING_MAX 256
+static pthread_mutex_t health_lock = PTHREAD_MUTEX_INITIALIZER;
+static char failing[FAILING_MAX][48];
+static int n_failing;
+static int64_t last_success_ms, last_failure_ms;
+
+static void note(const char *scope, bool ok)
+{
+	pthread_mutex_lock(&health_lock);
+	int at = -1;
+	for (int i = 0; i < n_failing; i++)
+		if (strcmp(failing[i], scope) == 0)
+			at = i;
+	if (ok) {
+		last_success_ms = bst_now_ms();
+		if (at >= 0)
+			memcpy(failing[at], failing[--n_failing], sizeof failing[0]);
+	} else {
+		last_failure_ms = bst_now_ms();
+		if (at < 0 && n_failing < FAILING_MAX)
+			snprintf(failing[n_failing++], sizeof failing[0], "%s", scope);
+	}
+	pthread_mutex_unlock(&health_lock);
+}
+
+void bst_backup_health(struct bst_backup_health *out)
+{
+	pthread_mutex_lock(&health_lock);
+	out->failing = n_failing;
+	out->last_success_ms = last_success_ms;
+	out->last_failure_ms = last_failure_ms;
+	pthread_mutex_unlock(&health_lock);
+}
+
 static int one(struct bst_install *in, const struct bst_config *cfg, const char *scope,
 	       bool progress, bool prune, FILE *out)
 {
@@ -43,10 +81,12 @@ static int one(struct bst_install *in, const struct bst_config *cfg, const char 
 	char err[800];
 	if (bst_backup_run(in, scope, progress, &res, err, sizeof err) != 0) {
 		bst_log_error("BACKUP FAILED for %s: %s (earlier backups are intact)", scope, err);
+		note(scope, false);
 		if (out)
 			fprintf(out, "%s: FAILED: %s\n", scope, err);
 		return -1;
 	}
+	note(scope, true);
 	bst_log_info("backup %s/%s: %zu blobs (%zu new), %llu bytes, %llu written, %lld ms",
 		     scope, res.id, res.n_blobs, res.n_blobs_new, (unsigned long long)res.size,
 		     (unsigned long long)res.written, (long long)res.duration_ms);

@@ -30,4 +30,13 @@ int bst_backup_job_run(struct bst_install *in, const struct bst_config *cfg, con
  * prunes it. */
 void bst_backup_scheduled(struct bst_install *in, const struct bst_config *cfg, int64_t now);
 
+/* What this process's backups did, for the operator's health report: how
+ * many scopes failed their last backup (their names are in the log), and
+ * when a backup last succeeded and last failed (0: never). */
+struct bst_backup_health {
+	int failing;
+	int64_t last_success_ms, last_failure_ms;
+};
+void bst_backup_health(struct bst_backup_health *out);
+
 #endif

@@ -12,10 +12,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { BIN, Bastide, DAY, activate, multipartBody } from './lib/bastide.mjs';
+import { BIN, Bastide, Client, DAY, activate, multipartBody } from './lib/bastide.mjs';
 
 const b = new Bastide('backup');
 const PW = 'eleven grey owls reading maps';
@@ -322,6 +322,57 @@ test('the scheduler of serve takes the daily backup at [backup] time, once a day
 		assert.match(s.log(), /backup prune demo: 1 backups/);
 		assert.equal(count('demo'), 2);
 	} finally {
+		await s.dispose();
+	}
+});
+
+test('a failing scheduled backup shows on the operator\'s health report until one succeeds', async () => {
+	const s = new Bastide('backup-health');
+	const backups = join(s.data, 'backups');
+	try {
+		await s.initWithDemo();
+		const at = new Date(Date.now() + 2 * 3600 * 1000);
+		const hhmm = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+		const conf = join(s.dir, 'bastide.ini');
+		writeFileSync(conf, `[backup]\nenabled = true\ntime = "${hhmm}"\n`);
+		const saved = process.env.BASTIDE_CONFIG;
+		process.env.BASTIDE_CONFIG = conf;
+		try {
+			await s.start();
+		} finally {
+			if (saved === undefined)
+				delete process.env.BASTIDE_CONFIG;
+			else
+				process.env.BASTIDE_CONFIG = saved;
+		}
+		const health = async () => {
+			const r = await new Client(s.port, '127.0.0.1').get('/health');
+			return { status: r.status, body: r.json() };
+		};
+		let h = await health();
+		assert.equal(h.status, 200, JSON.stringify(h.body));
+		assert.equal(h.body.backup.failing_scopes, 0);
+		// nothing can be written where backups go (chattr: root ignores modes)
+		mkdirSync(backups, { recursive: true });
+		execFileSync('chattr', ['+i', backups]);
+		s.advanceClock(2 * 3600 * 1000 + 5 * 60 * 1000);
+		await s.waitForLog(/BACKUP FAILED for demo/, 20000);
+		h = await health();
+		assert.equal(h.status, 503);
+		assert.equal(h.body.status, 'degraded');
+		assert.ok(h.body.backup.failing_scopes >= 1);
+		assert.ok(h.body.backup.last_failure_at);
+		// writable again: the next check (every minute) backs up, and all is well
+		execFileSync('chattr', ['-i', backups]);
+		s.advanceClock(2 * 60 * 1000);
+		await s.waitForLog(/backup _control\/\d{8}T\d{6}Z/, 20000);
+		for (let i = 0; i < 40 && (h = await health()).status !== 200; i++)
+			await sleep(100);
+		assert.equal(h.status, 200, JSON.stringify(h.body));
+		assert.equal(h.body.backup.failing_scopes, 0);
+		assert.ok(h.body.backup.last_success_at);
+	} finally {
+		try { execFileSync('chattr', ['-i', backups]); } catch { /* not set */ }
 		await s.dispose();
 	}
 });
