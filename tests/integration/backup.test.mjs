@@ -279,6 +279,20 @@ test('restoring one platform while another is under load: the other sees no erro
 	assert.equal(after, 200);
 });
 
+// Starts s's server with the configuration file conf.
+async function startWith(s, conf) {
+	const saved = process.env.BASTIDE_CONFIG;
+	process.env.BASTIDE_CONFIG = conf;
+	try {
+		await s.start();
+	} finally {
+		if (saved === undefined)
+			delete process.env.BASTIDE_CONFIG;
+		else
+			process.env.BASTIDE_CONFIG = saved;
+	}
+}
+
 test('the scheduler of serve takes the daily backup at [backup] time, once a day, then prunes', async () => {
 	const s = new Bastide('backup-scheduler');
 	try {
@@ -288,16 +302,7 @@ test('the scheduler of serve takes the daily backup at [backup] time, once a day
 		const hhmm = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
 		const conf = join(s.dir, 'bastide.ini');
 		writeFileSync(conf, `[backup]\nenabled = true\ntime = "${hhmm}"\ndaily = 2\nweekly = 0\nmonthly = 0\n`);
-		const saved = process.env.BASTIDE_CONFIG;
-		process.env.BASTIDE_CONFIG = conf;
-		try {
-			await s.start();
-		} finally {
-			if (saved === undefined)
-				delete process.env.BASTIDE_CONFIG;
-			else
-				process.env.BASTIDE_CONFIG = saved;
-		}
+		await startWith(s, conf);
 		const count = (scope) => (existsSync(join(s.data, 'backups', scope))
 			? readdirSync(join(s.data, 'backups', scope)).filter((n) => /^\d{8}T\d{6}Z$/.test(n)).length : 0);
 		// past the slot: one backup of demo and of the control database
@@ -335,16 +340,7 @@ test('a failing scheduled backup shows on the operator\'s health report until on
 		const hhmm = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
 		const conf = join(s.dir, 'bastide.ini');
 		writeFileSync(conf, `[backup]\nenabled = true\ntime = "${hhmm}"\n`);
-		const saved = process.env.BASTIDE_CONFIG;
-		process.env.BASTIDE_CONFIG = conf;
-		try {
-			await s.start();
-		} finally {
-			if (saved === undefined)
-				delete process.env.BASTIDE_CONFIG;
-			else
-				process.env.BASTIDE_CONFIG = saved;
-		}
+		await startWith(s, conf);
 		const health = async () => {
 			const r = await new Client(s.port, '127.0.0.1').get('/health');
 			return { status: r.status, body: r.json() };
