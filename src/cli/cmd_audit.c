@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
     "Usage: bastide audit verify --platform SLUG [--from DATE]\n"
@@ -16,20 +15,6 @@ static const char usage[] =
     "YYYY-MM-DDTHH:MM:SSZ, UTC) starts from the last checkpoint before that time.\n";
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ", UTC, to Unix ms; -1 if neither. */
-static int64_t parse_date(const char *s)
-{
-	struct tm tm = {0};
-	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end) {
-		memset(&tm, 0, sizeof tm);
-		end = strptime(s, "%Y-%m-%d", &tm);
-		if (!end || *end)
-			return -1;
-	}
-	time_t t = timegm(&tm);
-	return t < 0 ? -1 : (int64_t)t * 1000;
-}
-
 int bst_cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {BST_CLI_COMMON_OPTS,
@@ -47,7 +32,7 @@ int bst_cmd_audit(int argc, char **argv)
 			slug = optarg;
 			break;
 		case 'f':
-			from_ms = parse_date(optarg);
+			from_ms = bst_time_parse_utc(optarg, NULL);
 			if (from_ms < 0) {
 				bst_cli_error("--from takes a date, YYYY-MM-DD or "
 					      "YYYY-MM-DDTHH:MM:SSZ");

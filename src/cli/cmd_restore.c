@@ -1,12 +1,12 @@
 /* bastide restore: a platform as it was at a past date. */
 #include "cli/common.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "ops/backup_manifest.h"
 #include "ops/restore.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
 	"Usage: bastide restore --platform SLUG --at DATE [--as NEWSLUG --host HOST]\n"
@@ -20,20 +20,15 @@ static const char usage[] =
 	"backup's id as `bastide backup list` shows it (YYYYMMDDTHHMMSSZ).\n";
 
 /* DATE to Unix ms; -1 if it is none of the accepted forms. */
+/* A backup id, or a time; a bare date means the end of that day. */
 static int64_t parse_at(const char *s)
 {
 	int64_t ms;
 	if (bst_backup_id_parse(s, &ms))
 		return ms;
-	struct tm tm = {0};
-	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (end && !*end)
-		return (int64_t)timegm(&tm) * 1000;
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (end && !*end)
-		return ((int64_t)timegm(&tm) + 86399) * 1000 + 999;
-	return -1;
+	bool date_only = false;
+	ms = bst_time_parse_utc(s, &date_only);
+	return ms >= 0 && date_only ? ms + 86400 * 1000LL - 1 : ms;
 }
 
 int bst_cmd_restore(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #ifdef BST_TEST_CLOCK
@@ -48,4 +49,25 @@ void bst_sleep_ms(int64_t ms)
 	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+int64_t bst_time_parse_utc(const char *s, bool *date_only)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	bool bare = false;
+	if (!end || *end) {
+		memset(&tm, 0, sizeof tm);
+		end = strptime(s, "%Y-%m-%d", &tm);
+		if (!end || *end)
+			return -1;
+		bare = true;
+	}
+	time_t t = timegm(&tm);
+	if (t < 0)
+		return -1;
+	if (date_only)
+		*date_only = bare;
+	return (int64_t)t * 1000;
 }
