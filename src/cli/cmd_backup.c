@@ -20,8 +20,8 @@ static const char usage[] =
 	"        shows on a terminal; one line per platform on stdout.\n"
 	"list    shows each backup: date, kind (daily, weekly, monthly under the\n"
 	"        [backup] retention), size and bytes it wrote.\n"
-	"prune   removes the backups the retention no longer keeps, and the document\n"
-	"        objects no remaining backup refers to.\n"
+	"prune   removes the backups the retention no longer keeps, and the objects\n"
+	"        (documents, database chunks) no remaining backup refers to.\n"
 	"verify  checks every backup (or one): signature, sizes and BLAKE2b hashes,\n"
 	"        decryption, and PRAGMA integrity_check of the databases; names the\n"
 	"        first problem.\n"
@@ -58,9 +58,10 @@ static int list_scope(struct bst_install *in, const struct bst_config *cfg, cons
 		when[20] = '\0';
 		kinds_text(v[i].kinds, kinds, sizeof kinds);
 		if (v[i].readable)
-			printf("%-20s %s  %s  %-22s %10.1f MB  %8.1f MB written  %zu blobs\n", scope,
-			       v[i].id, when, kinds, (double)v[i].size / 1e6,
-			       (double)v[i].written / 1e6, v[i].n_blobs);
+			printf("%-20s %s  %s  %-22s %10.1f MB  %8.1f MB written  %zu blobs  %zu "
+			       "chunks\n",
+			       scope, v[i].id, when, kinds, (double)v[i].size / 1e6,
+			       (double)v[i].written / 1e6, v[i].n_blobs, v[i].n_chunks);
 		else
 			printf("%-20s %s  %s  %-22s UNREADABLE: %s\n", scope, v[i].id, when, kinds,
 			       v[i].problem);

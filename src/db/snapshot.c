@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* How long a copy into a live database waits for the server's writers
  * (the platform is in maintenance then: only the trail's writer may
@@ -25,22 +26,57 @@ static int open_db(const char *path, int flags, sqlite3 **out, char *err, size_t
 	return 0;
 }
 
+/* Every page of from into to, in one step: one read transaction on from
+ * (a step at a time would restart on each write to it) and one write
+ * transaction on to. what names the operation in err ("copy src"). */
+static int copy_pages(sqlite3 *from, sqlite3 *to, const char *what, char *err, size_t errlen)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	if (!b) {
+		snprintf(err, errlen, "cannot %s: %s", what, sqlite3_errmsg(to));
+		return -1;
+	}
+	int step = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "cannot %s: %s", what, sqlite3_errstr(step));
+		return -1;
+	}
+	return 0;
+}
+
 int bst_db_file_snapshot(const char *src, const char *dst, char *err, size_t errlen)
 {
-	sqlite3 *h;
-	if (open_db(src, SQLITE_OPEN_READWRITE, &h, err, errlen) != 0)
+	sqlite3 *from = NULL, *to = NULL;
+	int rc = -1;
+	if (access(dst, F_OK) == 0) {
+		snprintf(err, errlen, "cannot copy %s: %s exists", src, dst);
 		return -1;
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(h, "VACUUM INTO ?1", -1, &st, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		snprintf(err, errlen, "cannot copy %s: %s", src, sqlite3_errmsg(h));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return rc == SQLITE_DONE ? 0 : -1;
+	}
+	if (open_db(src, SQLITE_OPEN_READONLY, &from, err, errlen) != 0 ||
+	    open_db(dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &to, err, errlen) != 0)
+		goto cleanup;
+	char what[600];
+	snprintf(what, sizeof what, "copy %s", src);
+	/* one read transaction: one point in time, writers go on (WAL) */
+	if (copy_pages(from, to, what, err, errlen) != 0)
+		goto cleanup;
+	/* the copy says "WAL" in its header as its source does: a plain
+	 * file instead, which opens read-only without -wal and -shm files */
+	if (sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot copy %s: %s", src, sqlite3_errmsg(to));
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	sqlite3_close(from);
+	if (sqlite3_close(to) != SQLITE_OK && rc == 0) {
+		snprintf(err, errlen, "cannot copy %s: closing %s failed", src, dst);
+		rc = -1;
+	}
+	if (rc != 0 && to)
+		unlink(dst);
+	return rc;
 }
 
 int bst_db_file_check(const char *path, char *err, size_t errlen)
@@ -104,18 +140,11 @@ int bst_db_file_replace(const char *src, const char *dst, char *err, size_t errl
 	if (open_db(src, SQLITE_OPEN_READONLY, &from, err, errlen) != 0 ||
 	    open_db(dst, SQLITE_OPEN_READWRITE, &to, err, errlen) != 0)
 		goto cleanup;
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-	if (!b) {
-		snprintf(err, errlen, "cannot replace %s: %s", dst, sqlite3_errmsg(to));
+	char what[600];
+	snprintf(what, sizeof what, "replace %s", dst);
+	/* one write transaction on dst */
+	if (copy_pages(from, to, what, err, errlen) != 0)
 		goto cleanup;
-	}
-	/* every page in one step: one write transaction on dst */
-	int step = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (step != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot replace %s: %s", dst, sqlite3_errstr(step));
-		goto cleanup;
-	}
 	rc = 0;
 cleanup:
 	sqlite3_close(from);

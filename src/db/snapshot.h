@@ -1,8 +1,9 @@
 /* Whole-database operations on SQLite files for backup and restore, each
  * on its own short-lived connection (not the store's pools), so that they
  * work the same from the CLI and from inside `bastide serve`: a consistent
- * copy of a live database (VACUUM INTO, one read transaction: writers go
- * on), the integrity check, the blob names a copy refers to, and the
+ * copy of a live database (SQLite's online backup API from a read-only
+ * connection, in one step, so one read transaction: writers go on), the
+ * integrity check, the blob names a copy refers to, and the
  * replacement of a live database's content by another file's (SQLite's
  * online backup API, one write transaction: connections that other
  * threads or processes hold open see the old content or the new one,
@@ -12,8 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Writes a consistent copy of the database at src to the new file dst.
- * Returns 0, or -1 with a sentence in err. */
+/* Writes a consistent copy of the database at src to the new file dst,
+ * page for page: a page keeps its offset from one copy to the next, so an
+ * unchanged region of the database is an unchanged region of the copy
+ * (VACUUM INTO would rewrite the layout). Free pages are copied too (the
+ * stores run with secure_delete: they hold zeros). The copy is in
+ * rollback-journal mode. Returns 0, or -1 with a sentence in err (dst
+ * removed). */
 int bst_db_file_snapshot(const char *src, const char *dst, char *err, size_t errlen);
 /* PRAGMA integrity_check on the file at path (opened read-only). Returns
  * 0 when it says ok, or -1 with its first complaint in err. */

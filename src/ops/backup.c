@@ -7,6 +7,7 @@
 #include "db/snapshot.h"
 #include "tenant/platform.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -312,17 +313,32 @@ static void on_progress(void *cls, uint64_t bytes)
 
 /* ---- taking a backup ---- */
 
-/* Objects the scope's existing backups hold, by blob name: what need not
- * be copied again. */
+/* Objects the scope's existing backups hold, by blob name and by chunk
+ * keyed hash: what need not be copied again. */
 struct known {
 	struct bst_manifest_blob *v;
 	size_t n;
+	struct bst_manifest_chunk *c; /* by keyed hash, then object hash */
+	size_t nc;
 };
 
 static int cmp_blob_name(const void *a, const void *b)
 {
 	return strcmp(((const struct bst_manifest_blob *)a)->name,
 		      ((const struct bst_manifest_blob *)b)->name);
+}
+
+static int cmp_chunk_mac(const void *a, const void *b)
+{
+	return strcmp(((const struct bst_manifest_chunk *)a)->mac,
+		      ((const struct bst_manifest_chunk *)b)->mac);
+}
+
+static int cmp_chunk(const void *a, const void *b)
+{
+	int c = cmp_chunk_mac(a, b);
+	return c ? c : strcmp(((const struct bst_manifest_chunk *)a)->hash,
+			      ((const struct bst_manifest_chunk *)b)->hash);
 }
 
 static void known_load(struct bst_install *in, const char *scope, const uint8_t pk[32],
@@ -332,6 +348,7 @@ static void known_load(struct bst_install *in, const char *scope, const uint8_t 
 	size_t n = 0;
 	char err[300];
 	struct bst_manifest all = {0};
+	struct bst_manifest_db *chunks = &all.dbs[0];
 	if (backup_ids(in, scope, &ids, &n, err, sizeof err) != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -341,6 +358,10 @@ static void known_load(struct bst_install *in, const char *scope, const uint8_t 
 		for (size_t j = 0; j < m.n_blobs; j++)
 			if (bst_manifest_add_blob(&all, &m.blobs[j]) != 0)
 				break;
+		for (size_t d = 0; d < m.n_dbs; d++)
+			for (size_t j = 0; j < m.dbs[d].n_chunks; j++)
+				if (bst_manifest_add_chunk(chunks, &m.dbs[d].chunks[j]) != 0)
+					break;
 		bst_manifest_clear(&m);
 	}
 	free(ids);
@@ -348,65 +369,34 @@ static void known_load(struct bst_install *in, const char *scope, const uint8_t 
 		qsort(all.blobs, all.n_blobs, sizeof *all.blobs, cmp_blob_name);
 	k->v = all.blobs;
 	k->n = all.n_blobs;
+	/* the same chunk in many backups: kept once */
+	size_t nc = 0;
+	if (chunks->n_chunks > 1)
+		qsort(chunks->chunks, chunks->n_chunks, sizeof *chunks->chunks, cmp_chunk);
+	for (size_t i = 0; i < chunks->n_chunks; i++)
+		if (nc == 0 || cmp_chunk(&chunks->chunks[nc - 1], &chunks->chunks[i]) != 0)
+			chunks->chunks[nc++] = chunks->chunks[i];
+	k->c = chunks->chunks;
+	k->nc = nc;
 }
 
 struct run {
 	struct bst_install *in;
 	const char *scope;
 	uint8_t key[BST_KEY_BYTES];
+	uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES];
 	char bdir[BACKUP_PATH_MAX];   /* DATA/backups/<scope> */
 	char tmp[BACKUP_PATH_MAX + 64]; /* its temporary backup directory */
 	char scratch[BACKUP_PATH_MAX];
 	struct bst_manifest m;
 	struct known known;
+	struct bst_manifest_db fresh; /* chunks this run wrote */
 	struct progress pr;
 	unsigned tmp_seq;
 	char *err;
 	size_t errlen;
 	int failed;
 };
-
-static int add_file(struct run *r, const char *src, const char *name)
-{
-	char dst[BACKUP_PATH_MAX + 160];
-	snprintf(dst, sizeof dst, "%s/%s.bst", r->tmp, name);
-	struct bst_backup_obj o;
-	if (bst_backup_file_write(src, dst, r->key, r->scope, name, BST_BACKUP_ZSTD_LEVEL,
-				  on_progress, &r->pr, &o, r->err, r->errlen) != 0)
-		return -1;
-	struct bst_manifest_file *f = &r->m.files[r->m.n_files++];
-	snprintf(f->name, sizeof f->name, "%s", name);
-	f->size = o.stored_size;
-	f->plain_size = o.plain_size;
-	snprintf(f->hash, sizeof f->hash, "%s", o.hash);
-	r->m.written += o.stored_size;
-	r->pr.done_before += o.plain_size;
-	r->pr.files_done++;
-	return 0;
-}
-
-/* A snapshot of the live database at live into the scratch directory,
- * then into the backup. */
-static int add_db(struct run *r, const char *live, const char *name)
-{
-	char snap[BACKUP_PATH_MAX + 32];
-	snprintf(snap, sizeof snap, "%s/%s", r->scratch, name);
-	if (bst_db_file_snapshot(live, snap, r->err, r->errlen) != 0)
-		return -1;
-	int rc = add_file(r, snap, name);
-	unlink(snap);
-	return rc;
-}
-
-static bool blob_name_ok(const char *name)
-{
-	if (strlen(name) != 32)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
-}
 
 #ifdef BST_TEST_CLOCK
 /* Tests stop a run here, after its first new object, to kill it. */
@@ -420,9 +410,158 @@ static void test_stall(void)
 }
 #endif
 
+/* An object present under DATA/backups/<scope>/objects at size bytes. */
+static bool object_present(struct run *r, const char *hash, uint64_t size)
+{
+	char obj[BACKUP_PATH_MAX + 100];
+	struct stat st;
+	snprintf(obj, sizeof obj, "%s/" OBJECTS_DIR "/%s", r->bdir, hash);
+	return stat(obj, &st) == 0 && (uint64_t)st.st_size == size;
+}
+
+/* Writes a new object from the file src, or from len bytes of data when
+ * src is NULL, under the logical name label: into a temporary file, then
+ * renamed to its hash. Fills *o and counts it as written. */
+static int new_object(struct run *r, const char *src, const void *data, size_t len,
+		      const char *label, struct bst_backup_obj *o)
+{
+	char tmp[BACKUP_PATH_MAX + 100], obj[BACKUP_PATH_MAX + 100];
+	snprintf(tmp, sizeof tmp, "%s/" OBJECTS_DIR "/" TMP_PREFIX "%ld-%u", r->bdir,
+		 (long)getpid(), r->tmp_seq++);
+	int rc = src ? bst_backup_file_write(src, tmp, r->key, r->scope, label,
+					     BST_BACKUP_ZSTD_LEVEL, on_progress, &r->pr, o,
+					     r->err, r->errlen)
+		     : bst_backup_file_write_mem(data, len, tmp, r->key, r->scope, label,
+						 BST_BACKUP_ZSTD_LEVEL, o, r->err, r->errlen);
+	if (rc != 0)
+		return -1;
+	snprintf(obj, sizeof obj, "%s/" OBJECTS_DIR "/%s", r->bdir, o->hash);
+	if (rename(tmp, obj) != 0) {
+		snprintf(r->err, r->errlen, "cannot rename %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	r->m.written += o->stored_size;
+#ifdef BST_TEST_CLOCK
+	test_stall();
+#endif
+	return 0;
+}
+
+/* An object already holding the chunk with keyed hash mac: one this run
+ * wrote, or one an earlier backup lists that is present at its size. */
+static const struct bst_manifest_chunk *chunk_find(struct run *r, const char *mac)
+{
+	for (size_t i = 0; i < r->fresh.n_chunks; i++)
+		if (strcmp(r->fresh.chunks[i].mac, mac) == 0)
+			return &r->fresh.chunks[i];
+	struct bst_manifest_chunk key = {0};
+	snprintf(key.mac, sizeof key.mac, "%s", mac);
+	const struct bst_manifest_chunk *k =
+		r->known.nc ? bsearch(&key, r->known.c, r->known.nc, sizeof *r->known.c,
+				      cmp_chunk_mac)
+			    : NULL;
+	if (!k)
+		return NULL;
+	while (k > r->known.c && strcmp(k[-1].mac, mac) == 0)
+		k--;
+	for (; k < r->known.c + r->known.nc && strcmp(k->mac, mac) == 0; k++)
+		if (object_present(r, k->hash, k->size))
+			return k;
+	return NULL;
+}
+
+static int add_chunk(struct run *r, struct bst_manifest_db *d, const unsigned char *data,
+		     size_t len)
+{
+	struct bst_manifest_chunk c = {0};
+	bst_backup_chunk_mac(r->mac_key, data, len, c.mac);
+	const struct bst_manifest_chunk *k = chunk_find(r, c.mac);
+	if (k) {
+		c = *k; /* copied: adding to d may move r->fresh's array */
+	} else {
+		char label[80];
+		snprintf(label, sizeof label, "chunk:%s", c.mac);
+		struct bst_backup_obj o;
+		if (new_object(r, NULL, data, len, label, &o) != 0)
+			return -1;
+		snprintf(c.hash, sizeof c.hash, "%s", o.hash);
+		c.size = o.stored_size;
+		if (bst_manifest_add_chunk(&r->fresh, &c) != 0)
+			goto oom;
+	}
+	if (bst_manifest_add_chunk(d, &c) != 0)
+		goto oom;
+	return 0;
+oom:
+	snprintf(r->err, r->errlen, "out of memory");
+	return -1;
+}
+
+/* The snapshot snap of a database, chunk by chunk, into the backup. */
+static int add_db(struct run *r, const char *snap, const char *name)
+{
+	assert(r->m.n_dbs < BST_MANIFEST_MAX_DBS);
+	struct bst_manifest_db *d = &r->m.dbs[r->m.n_dbs++];
+	snprintf(d->name, sizeof d->name, "%s", name);
+	d->chunk_size = BST_BACKUP_DB_CHUNK;
+	int rc = -1;
+	unsigned char *buf = sodium_malloc(BST_BACKUP_DB_CHUNK);
+	int fd = open(snap, O_RDONLY | O_CLOEXEC);
+	if (!buf || fd < 0) {
+		snprintf(r->err, r->errlen, "cannot read %s: %s", snap,
+			 buf ? strerror(errno) : "out of memory");
+		goto cleanup;
+	}
+	for (;;) {
+		ssize_t n = bst_read_full(fd, buf, BST_BACKUP_DB_CHUNK);
+		if (n < 0) {
+			snprintf(r->err, r->errlen, "cannot read %s: %s", snap, strerror(errno));
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		d->plain_size += (uint64_t)n;
+		if (add_chunk(r, d, buf, (size_t)n) != 0)
+			goto cleanup;
+		progress_draw(&r->pr, d->plain_size, false);
+		if ((size_t)n < BST_BACKUP_DB_CHUNK)
+			break;
+	}
+	r->pr.done_before += d->plain_size;
+	r->pr.files_done++;
+	rc = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (buf)
+		sodium_free(buf); /* wipes the plaintext */
+	return rc;
+}
+
+/* A snapshot of the live database at live into the scratch directory
+ * (its path in snap), then into the backup. */
+static int snapshot_db(struct run *r, const char *live, const char *name, char *snap,
+		       size_t len)
+{
+	snprintf(snap, len, "%s/%s", r->scratch, name);
+	return bst_db_file_snapshot(live, snap, r->err, r->errlen);
+}
+
+static bool blob_name_ok(const char *name)
+{
+	if (strlen(name) != 32)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
 static int add_blob(void *cls, const char *name, int64_t size)
 {
 	struct run *r = cls;
+	(void)size;
 	if (!blob_name_ok(name)) {
 		snprintf(r->err, r->errlen, "the blobs table lists an invalid name");
 		return -1;
@@ -433,49 +572,25 @@ static int add_blob(void *cls, const char *name, int64_t size)
 		r->known.n ? bsearch(&key, r->known.v, r->known.n, sizeof *r->known.v,
 				     cmp_blob_name)
 			   : NULL;
-	char obj[BACKUP_PATH_MAX + 100];
-	struct stat st;
-	if (k) {
-		snprintf(obj, sizeof obj, "%s/" OBJECTS_DIR "/%s", r->bdir, k->hash);
-		if (stat(obj, &st) == 0 && (uint64_t)st.st_size == k->size) {
-			if (bst_manifest_add_blob(&r->m, k) != 0) {
-				snprintf(r->err, r->errlen, "out of memory");
-				return -1;
-			}
-			r->pr.files_done++;
-			return 0;
-		}
+	if (k && object_present(r, k->hash, k->size)) {
+		b = *k;
+	} else {
+		char src[BACKUP_PATH_MAX], label[48];
+		snprintf(src, sizeof src, "%s/platforms/%s/blobs/%s", r->in->dir, r->scope, name);
+		snprintf(label, sizeof label, "blob:%s", name);
+		struct bst_backup_obj o;
+		if (new_object(r, src, NULL, 0, label, &o) != 0)
+			return -1;
+		snprintf(b.name, sizeof b.name, "%s", name);
+		b.size = o.stored_size;
+		snprintf(b.hash, sizeof b.hash, "%s", o.hash);
+		r->pr.done_before += o.plain_size;
 	}
-	char src[BACKUP_PATH_MAX], tmp[BACKUP_PATH_MAX + 100];
-	snprintf(src, sizeof src, "%s/platforms/%s/blobs/%s", r->in->dir, r->scope, name);
-	snprintf(tmp, sizeof tmp, "%s/" OBJECTS_DIR "/" TMP_PREFIX "%ld-%u", r->bdir,
-		 (long)getpid(), r->tmp_seq++);
-	char label[48];
-	snprintf(label, sizeof label, "blob:%s", name);
-	struct bst_backup_obj o;
-	if (bst_backup_file_write(src, tmp, r->key, r->scope, label, BST_BACKUP_ZSTD_LEVEL,
-				  on_progress, &r->pr, &o, r->err, r->errlen) != 0)
-		return -1;
-	snprintf(obj, sizeof obj, "%s/" OBJECTS_DIR "/%s", r->bdir, o.hash);
-	if (rename(tmp, obj) != 0) {
-		snprintf(r->err, r->errlen, "cannot rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	snprintf(b.name, sizeof b.name, "%s", name);
-	b.size = o.stored_size;
-	snprintf(b.hash, sizeof b.hash, "%s", o.hash);
 	if (bst_manifest_add_blob(&r->m, &b) != 0) {
 		snprintf(r->err, r->errlen, "out of memory");
 		return -1;
 	}
-	r->m.written += o.stored_size;
-	r->pr.done_before += o.plain_size;
 	r->pr.files_done++;
-	(void)size;
-#ifdef BST_TEST_CLOCK
-	test_stall();
-#endif
 	return 0;
 }
 
@@ -546,6 +661,7 @@ static int run_locked(struct run *r, struct bst_backup_result *res)
 	backup_clean_stale(in, r->scope);
 	if (backup_key(in, r->scope, r->key, r->err, r->errlen) != 0)
 		return -1;
+	bst_backup_key_chunk_mac(r->key, r->mac_key);
 	backup_path(in, r->scope, NULL, r->bdir, sizeof r->bdir);
 	backup_path(in, r->scope, OBJECTS_DIR, path, sizeof path);
 	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
@@ -572,34 +688,38 @@ static int run_locked(struct run *r, struct bst_backup_result *res)
 	uint8_t pk[32];
 	if (bst_audit_key_public(in->dir, pk, r->err, r->errlen) == 0)
 		known_load(in, r->scope, pk, &r->known);
+	char snap[BACKUP_PATH_MAX + 32];
 	if (control) {
 		r->pr.files_total = 1;
 		snprintf(path, sizeof path, "%s/control.db", in->dir);
-		if (add_db(r, path, "control.db") != 0)
+		if (snapshot_db(r, path, "control.db", snap, sizeof snap) != 0 ||
+		    add_db(r, snap, "control.db") != 0)
 			return -1;
+		unlink(snap);
 	} else {
-		char snap[BACKUP_PATH_MAX + 32];
+		char main_snap[BACKUP_PATH_MAX + 32];
 		snprintf(path, sizeof path, "%s/platforms/%s/main.db", in->dir, r->scope);
-		snprintf(snap, sizeof snap, "%s/main.db", r->scratch);
 		/* the blobs listed by this very snapshot are the ones copied */
-		if (bst_db_file_snapshot(path, snap, r->err, r->errlen) != 0)
+		if (snapshot_db(r, path, "main.db", main_snap, sizeof main_snap) != 0)
 			return -1;
 		size_t n_blobs = 0;
-		if (bst_db_file_blobs(snap, count_blob, &n_blobs, r->err, r->errlen) != 0)
+		if (bst_db_file_blobs(main_snap, count_blob, &n_blobs, r->err, r->errlen) != 0)
 			return -1;
 		r->pr.files_total = 2 + n_blobs;
-		if (add_file(r, snap, "main.db") != 0)
+		if (add_db(r, main_snap, "main.db") != 0)
 			return -1;
 		snprintf(path, sizeof path, "%s/platforms/%s/audit.db", in->dir, r->scope);
-		if (add_db(r, path, "audit.db") != 0)
+		if (snapshot_db(r, path, "audit.db", snap, sizeof snap) != 0 ||
+		    add_db(r, snap, "audit.db") != 0)
 			return -1;
+		unlink(snap);
 		char why[300] = "";
-		if (bst_db_file_blobs(snap, add_blob, r, why, sizeof why) != 0) {
+		if (bst_db_file_blobs(main_snap, add_blob, r, why, sizeof why) != 0) {
 			if (!r->err[0])
 				snprintf(r->err, r->errlen, "%s", why);
 			return -1;
 		}
-		unlink(snap);
+		unlink(main_snap);
 	}
 	progress_draw(&r->pr, 0, true);
 	r->m.duration_ms = bst_now_ms() - start;
@@ -620,6 +740,7 @@ static int run_locked(struct run *r, struct bst_backup_result *res)
 	res->size = bst_manifest_size(&r->m);
 	res->written = r->m.written;
 	res->n_blobs = r->m.n_blobs;
+	res->n_chunks = bst_manifest_n_chunks(&r->m);
 	res->duration_ms = r->m.duration_ms;
 	return 0;
 }
@@ -670,10 +791,12 @@ int bst_backup_run(struct bst_install *in, const char *scope, bool progress,
 				lo = mid + 1;
 		}
 	res->n_blobs_new = r->m.n_blobs - reused;
+	res->n_chunks_new = r->fresh.n_chunks;
 	bst_manifest_clear(&r->m);
+	free(r->fresh.chunks);
 	free(r->known.v);
-	sodium_memzero(r->key, sizeof r->key);
-	sodium_free(r);
+	free(r->known.c);
+	sodium_free(r); /* wipes the keys */
 	close(lock);
 	return rc;
 }

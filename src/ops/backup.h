@@ -24,12 +24,17 @@
 
 /* zstd level 3: zstd's own default, the best speed for its ratio. */
 #define BST_BACKUP_ZSTD_LEVEL 3
+/* Databases are stored in chunks of this many bytes (a power of two, so
+ * whole SQLite pages): a chunk whose bytes did not change since an
+ * earlier backup of the scope is not stored again. */
+#define BST_BACKUP_DB_CHUNK (1u << 20)
 
 struct bst_backup_result {
 	char id[BST_BACKUP_ID_LEN + 1];
 	uint64_t size;    /* stored bytes the backup refers to */
 	uint64_t written; /* of which written by this run (the rest was there) */
 	size_t n_blobs, n_blobs_new;
+	size_t n_chunks, n_chunks_new; /* database chunks listed, objects written */
 	int64_t duration_ms;
 };
 
@@ -47,7 +52,7 @@ struct bst_backup_info {
 	bool readable;      /* manifest present, signed by this installation, valid */
 	char problem[200];  /* when not */
 	uint64_t size, written;
-	size_t n_blobs;
+	size_t n_blobs, n_chunks;
 	int64_t duration_ms;
 	unsigned kinds;     /* BST_KEEP_* under the given retention */
 };

@@ -28,12 +28,17 @@
 #define CHUNK (64 * 1024)
 #define IN_CHUNK (128 * 1024)
 /* Purpose-bound subkeys (libsodium crypto_kdf): "bstbckup" for backups,
- * id 1 under a platform's data key, id 2 under the master key. */
+ * id 1 under a platform's data key, id 2 under the master key; id 3
+ * under a scope's backup key for the keyed hash of database chunks. */
 #define KDF_CONTEXT "bstbckup"
 #define KDF_ID_PLATFORM 1
 #define KDF_ID_CONTROL 2
+#define KDF_ID_CHUNK_MAC 3
 
 static_assert(sizeof(KDF_CONTEXT) - 1 == crypto_kdf_CONTEXTBYTES, "KDF context is 8 bytes");
+static_assert(BST_BACKUP_MAC_KEY_BYTES >= crypto_generichash_KEYBYTES_MIN &&
+		      BST_BACKUP_MAC_KEY_BYTES <= crypto_generichash_KEYBYTES_MAX,
+	      "a BLAKE2b key");
 static_assert(BST_KEY_BYTES == crypto_secretstream_xchacha20poly1305_KEYBYTES,
 	      "backup keys are secretstream keys");
 
@@ -45,6 +50,21 @@ void bst_backup_key_platform(const uint8_t data_key[BST_KEY_BYTES], uint8_t out[
 void bst_backup_key_control(const uint8_t master[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES])
 {
 	crypto_kdf_derive_from_key(out, BST_KEY_BYTES, KDF_ID_CONTROL, KDF_CONTEXT, master);
+}
+
+void bst_backup_key_chunk_mac(const uint8_t backup_key[BST_KEY_BYTES],
+			       uint8_t out[BST_BACKUP_MAC_KEY_BYTES])
+{
+	crypto_kdf_derive_from_key(out, BST_BACKUP_MAC_KEY_BYTES, KDF_ID_CHUNK_MAC, KDF_CONTEXT,
+				   backup_key);
+}
+
+void bst_backup_chunk_mac(const uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES], const void *data,
+			  size_t len, char out[BST_BACKUP_HASH_HEX])
+{
+	unsigned char digest[BST_BACKUP_HASH_BYTES];
+	crypto_generichash(digest, sizeof digest, data, len, mac_key, BST_BACKUP_MAC_KEY_BYTES);
+	bst_hex(digest, sizeof digest, out);
 }
 
 static size_t make_ad(unsigned char *ad, size_t cap, const char *scope, const char *name)
@@ -84,14 +104,29 @@ static int seal(struct writer *w, unsigned char tag)
 	return put(w, w->cipher, (size_t)clen);
 }
 
-int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BST_KEY_BYTES],
-			  const char *scope, const char *name, int level,
-			  bst_backup_progress_fn progress, void *cls, struct bst_backup_obj *out,
-			  char *err, size_t errlen)
+/* Where bst_backup_file_write's plaintext comes from: a file, or memory. */
+struct source {
+	int fd; /* -1: mem */
+	const unsigned char *mem;
+	size_t len, off;
+};
+
+static ssize_t source_read(struct source *s, unsigned char *buf, size_t cap)
 {
-	memset(out, 0, sizeof *out);
+	if (s->fd >= 0)
+		return bst_read_full(s->fd, buf, cap);
+	size_t n = s->len - s->off < cap ? s->len - s->off : cap;
+	memcpy(buf, s->mem + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static int write_object(struct source *s, const char *what, const char *dst,
+			const uint8_t key[BST_KEY_BYTES], const char *scope, const char *name,
+			int level, bst_backup_progress_fn progress, void *cls,
+			struct bst_backup_obj *out, char *err, size_t errlen)
+{
 	int rc = -1;
-	int in = -1;
 	ZSTD_CCtx *cc = NULL;
 	unsigned char *inbuf = NULL;
 	struct writer *w = sodium_malloc(sizeof *w);
@@ -100,12 +135,6 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 		return -1;
 	}
 	memset(w, 0, sizeof *w);
-	w->fd = -1;
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", src, strerror(errno));
-		goto cleanup;
-	}
 	w->fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
@@ -118,6 +147,8 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 		goto cleanup;
 	}
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
+	if (s->fd < 0) /* its size known: zstd sizes its tables to it */
+		ZSTD_CCtx_setPledgedSrcSize(cc, s->len);
 	crypto_generichash_init(&w->h, NULL, 0, BST_BACKUP_HASH_BYTES);
 	unsigned char header[HEADER_LEN];
 	crypto_secretstream_xchacha20poly1305_init_push(&w->st, header, key);
@@ -127,9 +158,9 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 	    put(w, header, sizeof header) != 0)
 		goto io_error;
 	for (;;) {
-		ssize_t n = bst_read_full(in, inbuf, IN_CHUNK);
+		ssize_t n = source_read(s, inbuf, IN_CHUNK);
 		if (n < 0) {
-			snprintf(err, errlen, "cannot read %s: %s", src, strerror(errno));
+			snprintf(err, errlen, "cannot read %s: %s", what, strerror(errno));
 			goto cleanup;
 		}
 		out->plain_size += (uint64_t)n;
@@ -164,8 +195,6 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 io_error:
 	snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
 cleanup:
-	if (in >= 0)
-		close(in);
 	if (w->fd >= 0 && close(w->fd) != 0 && rc == 0) {
 		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
 		rc = -1;
@@ -178,6 +207,33 @@ cleanup:
 	return rc;
 }
 
+int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BST_KEY_BYTES],
+			  const char *scope, const char *name, int level,
+			  bst_backup_progress_fn progress, void *cls, struct bst_backup_obj *out,
+			  char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	struct source s = {.fd = open(src, O_RDONLY | O_CLOEXEC)};
+	if (s.fd < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", src, strerror(errno));
+		return -1;
+	}
+	int rc = write_object(&s, src, dst, key, scope, name, level, progress, cls, out, err,
+			      errlen);
+	close(s.fd);
+	return rc;
+}
+
+int bst_backup_file_write_mem(const void *data, size_t len, const char *dst,
+			      const uint8_t key[BST_KEY_BYTES], const char *scope,
+			      const char *name, int level, struct bst_backup_obj *out, char *err,
+			      size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	struct source s = {.fd = -1, .mem = data, .len = len};
+	return write_object(&s, name, dst, key, scope, name, level, NULL, NULL, out, err, errlen);
+}
+
 struct reader {
 	crypto_secretstream_xchacha20poly1305_state st;
 	crypto_generichash_state h;
@@ -186,13 +242,12 @@ struct reader {
 	unsigned char plain[CHUNK];
 };
 
-int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST_KEY_BYTES],
-			 const char *scope, const char *name, struct bst_backup_obj *out,
-			 char *err, size_t errlen)
+static int read_object(const char *src, const uint8_t key[BST_KEY_BYTES], const char *scope,
+		       const char *name, bst_backup_sink_fn sink, void *cls,
+		       struct bst_backup_obj *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof *out);
 	int rc = -1;
-	int in = -1, fd = -1;
+	int in = -1;
 	ZSTD_DCtx *dc = NULL;
 	unsigned char *obuf = NULL;
 	size_t ocap = ZSTD_DStreamOutSize();
@@ -206,13 +261,6 @@ int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST
 	if (in < 0) {
 		snprintf(err, errlen, "%s: %s", name, errno == ENOENT ? "missing" : strerror(errno));
 		goto cleanup;
-	}
-	if (dst) {
-		fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			snprintf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
-			goto cleanup;
-		}
 	}
 	dc = ZSTD_createDCtx();
 	obuf = malloc(ocap);
@@ -274,10 +322,8 @@ int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST
 				goto cleanup;
 			}
 			out->plain_size += ob.pos;
-			if (fd >= 0 && bst_write_all(fd, obuf, ob.pos) != 0) {
-				snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
+			if (sink && sink(cls, obuf, ob.pos, err, errlen) != 0)
 				goto cleanup;
-			}
 		}
 	}
 	unsigned char extra;
@@ -289,10 +335,6 @@ int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST
 		snprintf(err, errlen, "%s: compressed data truncated", name);
 		goto cleanup;
 	}
-	if (fd >= 0 && fsync(fd) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
-		goto cleanup;
-	}
 	rc = 0;
 cleanup:;
 	unsigned char digest[BST_BACKUP_HASH_BYTES];
@@ -300,14 +342,56 @@ cleanup:;
 	bst_hex(digest, sizeof digest, out->hash);
 	if (in >= 0)
 		close(in);
-	if (fd >= 0 && close(fd) != 0 && rc == 0) {
-		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
-		rc = -1;
-	}
-	if (rc != 0 && dst && fd >= 0)
-		unlink(dst);
 	ZSTD_freeDCtx(dc);
 	free(obuf);
 	sodium_free(r);
 	return rc;
+}
+
+struct fd_sink {
+	int fd;
+	const char *path;
+};
+
+static int to_fd(void *cls, const void *p, size_t len, char *err, size_t errlen)
+{
+	struct fd_sink *s = cls;
+	if (bst_write_all(s->fd, p, len) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot write %s: %s", s->path, strerror(errno));
+	return -1;
+}
+
+int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST_KEY_BYTES],
+			 const char *scope, const char *name, struct bst_backup_obj *out,
+			 char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (!dst)
+		return read_object(src, key, scope, name, NULL, NULL, out, err, errlen);
+	struct fd_sink s = {open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), dst};
+	if (s.fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
+		return -1;
+	}
+	int rc = read_object(src, key, scope, name, to_fd, &s, out, err, errlen);
+	if (rc == 0 && fsync(s.fd) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
+		rc = -1;
+	}
+	if (close(s.fd) != 0 && rc == 0) {
+		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(dst);
+	return rc;
+}
+
+int bst_backup_file_read_to(const char *src, const uint8_t key[BST_KEY_BYTES],
+			    const char *scope, const char *name, bst_backup_sink_fn sink,
+			    void *cls, struct bst_backup_obj *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	return read_object(src, key, scope, name, sink, cls, out, err, errlen);
 }

@@ -25,6 +25,17 @@
 void bst_backup_key_platform(const uint8_t data_key[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES]);
 void bst_backup_key_control(const uint8_t master[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES]);
 
+/* Database chunks are recognised across backups by a keyed BLAKE2b-256 of
+ * their plaintext, keyed with a subkey of the scope's backup key: without
+ * the key, equal chunks cannot be told apart from the manifest (which is
+ * signed, not encrypted). */
+#define BST_BACKUP_MAC_KEY_BYTES 32
+void bst_backup_key_chunk_mac(const uint8_t backup_key[BST_KEY_BYTES],
+			       uint8_t out[BST_BACKUP_MAC_KEY_BYTES]);
+/* The keyed BLAKE2b-256 of len bytes of data, as hex. */
+void bst_backup_chunk_mac(const uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES], const void *data,
+			  size_t len, char out[BST_BACKUP_HASH_HEX]);
+
 struct bst_backup_obj {
 	uint64_t stored_size; /* bytes of the object file */
 	uint64_t plain_size;  /* bytes of the source file */
@@ -44,6 +55,12 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 			  bst_backup_progress_fn progress, void *cls, struct bst_backup_obj *out,
 			  char *err, size_t errlen);
 
+/* The same from len bytes of memory (a database chunk); no progress. */
+int bst_backup_file_write_mem(const void *data, size_t len, const char *dst,
+			      const uint8_t key[BST_KEY_BYTES], const char *scope,
+			      const char *name, int level, struct bst_backup_obj *out, char *err,
+			      size_t errlen);
+
 /* Reads object src back: hashes its stored bytes, decrypts, decompresses
  * and writes the plaintext to dst (created 0600, fsynced), or only checks
  * it when dst is NULL. Fills *out with what it saw. Returns 0, or -1 with
@@ -53,5 +70,16 @@ int bst_backup_file_write(const char *src, const char *dst, const uint8_t key[BS
 int bst_backup_file_read(const char *src, const char *dst, const uint8_t key[BST_KEY_BYTES],
 			 const char *scope, const char *name, struct bst_backup_obj *out,
 			 char *err, size_t errlen);
+
+/* Receives plaintext as bst_backup_file_read_to decrypts it; returns 0,
+ * or -1 with a sentence in err to stop the read. */
+typedef int (*bst_backup_sink_fn)(void *cls, const void *p, size_t len, char *err,
+				  size_t errlen);
+/* As bst_backup_file_read, handing the plaintext to sink (may be NULL)
+ * instead of writing a file. Plaintext handed over before a failure is
+ * not to be trusted. */
+int bst_backup_file_read_to(const char *src, const uint8_t key[BST_KEY_BYTES],
+			    const char *scope, const char *name, bst_backup_sink_fn sink,
+			    void *cls, struct bst_backup_obj *out, char *err, size_t errlen);
 
 #endif

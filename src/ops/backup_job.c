@@ -87,13 +87,18 @@ static int one(struct bst_install *in, const struct bst_config *cfg, const char 
 		return -1;
 	}
 	note(scope, true);
-	bst_log_info("backup %s/%s: %zu blobs (%zu new), %llu bytes, %llu written, %lld ms",
-		     scope, res.id, res.n_blobs, res.n_blobs_new, (unsigned long long)res.size,
-		     (unsigned long long)res.written, (long long)res.duration_ms);
+	bst_log_info("backup %s/%s: %zu blobs (%zu new), %zu chunks (%zu new), %llu bytes, "
+		     "%llu written, %lld ms",
+		     scope, res.id, res.n_blobs, res.n_blobs_new, res.n_chunks, res.n_chunks_new,
+		     (unsigned long long)res.size, (unsigned long long)res.written,
+		     (long long)res.duration_ms);
 	if (out)
-		fprintf(out, "%s: backup %s, %zu blobs (%zu new), %.1f MB, %.1f MB written, %.1f s\n",
-			scope, res.id, res.n_blobs, res.n_blobs_new, (double)res.size / 1e6,
-			(double)res.written / 1e6, (double)res.duration_ms / 1000);
+		fprintf(out,
+			"%s: backup %s, %zu blobs (%zu new), %zu chunks (%zu new), %.1f MB, "
+			"%.1f MB written, %.1f s\n",
+			scope, res.id, res.n_blobs, res.n_blobs_new, res.n_chunks, res.n_chunks_new,
+			(double)res.size / 1e6, (double)res.written / 1e6,
+			(double)res.duration_ms / 1000);
 	if (!prune)
 		return 0;
 	struct bst_retention r;

@@ -11,17 +11,37 @@
 /* JSON integers are exact up to 2^53 in every reader worth having. */
 #define MAX_JSON_INT ((int64_t)1 << 53)
 
+/* The array v (n used of *cap elements of size bytes) with room for one
+ * more: v itself, or a larger copy (*cap updated); NULL when out of
+ * memory (v left as it was). */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	size_t c = *cap ? 2 * *cap : 64;
+	void *g = realloc(v, c * size);
+	if (g)
+		*cap = c;
+	return g;
+}
+
 int bst_manifest_add_blob(struct bst_manifest *m, const struct bst_manifest_blob *b)
 {
-	if (m->n_blobs == m->cap_blobs) {
-		size_t cap = m->cap_blobs ? 2 * m->cap_blobs : 64;
-		struct bst_manifest_blob *g = realloc(m->blobs, cap * sizeof *g);
-		if (!g)
-			return -1;
-		m->blobs = g;
-		m->cap_blobs = cap;
-	}
+	struct bst_manifest_blob *g = grow(m->blobs, m->n_blobs, &m->cap_blobs, sizeof *g);
+	if (!g)
+		return -1;
+	m->blobs = g;
 	m->blobs[m->n_blobs++] = *b;
+	return 0;
+}
+
+int bst_manifest_add_chunk(struct bst_manifest_db *d, const struct bst_manifest_chunk *c)
+{
+	struct bst_manifest_chunk *g = grow(d->chunks, d->n_chunks, &d->cap_chunks, sizeof *g);
+	if (!g)
+		return -1;
+	d->chunks = g;
+	d->chunks[d->n_chunks++] = *c;
 	return 0;
 }
 
@@ -30,15 +50,91 @@ void bst_manifest_clear(struct bst_manifest *m)
 	free(m->blobs);
 	m->blobs = NULL;
 	m->n_blobs = m->cap_blobs = 0;
+	for (size_t i = 0; i < BST_MANIFEST_MAX_DBS; i++) {
+		free(m->dbs[i].chunks);
+		m->dbs[i].chunks = NULL;
+		m->dbs[i].n_chunks = m->dbs[i].cap_chunks = 0;
+	}
+}
+
+size_t bst_manifest_n_chunks(const struct bst_manifest *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_dbs; i++)
+		n += m->dbs[i].n_chunks;
+	return n;
+}
+
+/* One reference to an object: by a blob (mac NULL) or by a chunk. */
+struct ref {
+	const char *hash, *mac;
+	uint64_t size;
+};
+
+static int cmp_ref_hash(const void *a, const void *b)
+{
+	return strcmp(((const struct ref *)a)->hash, ((const struct ref *)b)->hash);
+}
+
+static int cmp_ref_mac(const void *a, const void *b)
+{
+	return strcmp(((const struct ref *)a)->mac, ((const struct ref *)b)->mac);
+}
+
+/* Every reference, sorted by object hash (*n of them; NULL when out of
+ * memory, or when there is none). The caller frees. */
+static struct ref *refs_by_hash(const struct bst_manifest *m, size_t *n)
+{
+	*n = m->n_blobs + bst_manifest_n_chunks(m);
+	struct ref *v = *n ? malloc(*n * sizeof *v) : NULL;
+	if (!v)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < m->n_blobs; i++)
+		v[k++] = (struct ref){m->blobs[i].hash, NULL, m->blobs[i].size};
+	for (size_t i = 0; i < m->n_dbs; i++)
+		for (size_t j = 0; j < m->dbs[i].n_chunks; j++) {
+			const struct bst_manifest_chunk *c = &m->dbs[i].chunks[j];
+			v[k++] = (struct ref){c->hash, c->mac, c->size};
+		}
+	qsort(v, *n, sizeof *v, cmp_ref_hash);
+	return v;
+}
+
+int bst_manifest_each_object(const struct bst_manifest *m,
+			     int (*fn)(void *cls, const char *hash, uint64_t size), void *cls)
+{
+	size_t n;
+	struct ref *v = refs_by_hash(m, &n);
+	if (!v)
+		return n ? -1 : 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (i == 0 || strcmp(v[i - 1].hash, v[i].hash) != 0)
+			rc = fn(cls, v[i].hash, v[i].size);
+	free(v);
+	return rc;
+}
+
+static int add_size(void *cls, const char *hash, uint64_t size)
+{
+	(void)hash;
+	*(uint64_t *)cls += size;
+	return 0;
 }
 
 uint64_t bst_manifest_size(const struct bst_manifest *m)
 {
 	uint64_t total = 0;
-	for (size_t i = 0; i < m->n_files; i++)
-		total += m->files[i].size;
+	if (bst_manifest_each_object(m, add_size, &total) == 0)
+		return total;
+	/* out of memory: every reference counted, repeats included */
+	total = 0;
 	for (size_t i = 0; i < m->n_blobs; i++)
 		total += m->blobs[i].size;
+	for (size_t i = 0; i < m->n_dbs; i++)
+		for (size_t j = 0; j < m->dbs[i].n_chunks; j++)
+			total += m->dbs[i].chunks[j].size;
 	return total;
 }
 
@@ -103,22 +199,32 @@ static bool scope_ok(const char *s)
 
 char *bst_manifest_dump(const struct bst_manifest *m)
 {
-	json_t *files = json_array(), *blobs = json_array();
+	json_t *dbs = json_array(), *blobs = json_array();
 	json_t *root = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "format",
 				 BST_MANIFEST_FORMAT, "scope", m->scope, "id", m->id,
 				 "created_ms", (json_int_t)m->created_ms, "written",
 				 (json_int_t)m->written, "duration_ms", (json_int_t)m->duration_ms,
-				 "files", files, "blobs", blobs);
+				 "databases", dbs, "blobs", blobs);
 	if (!root)
 		return NULL;
-	for (size_t i = 0; i < m->n_files; i++) {
-		const struct bst_manifest_file *f = &m->files[i];
-		if (json_array_append_new(files, json_pack("{s:s, s:I, s:I, s:s}", "name", f->name,
-							   "size", (json_int_t)f->size,
-							   "plain_size",
-							   (json_int_t)f->plain_size, "blake2b",
-							   f->hash)) != 0)
+	for (size_t i = 0; i < m->n_dbs; i++) {
+		const struct bst_manifest_db *d = &m->dbs[i];
+		json_t *chunks = json_array();
+		if (json_array_append_new(dbs, json_pack("{s:s, s:I, s:I, s:o}", "name", d->name,
+							 "plain_size",
+							 (json_int_t)d->plain_size,
+							 "chunk_size",
+							 (json_int_t)d->chunk_size, "chunks",
+							 chunks)) != 0)
 			goto fail;
+		for (size_t j = 0; j < d->n_chunks; j++) {
+			const struct bst_manifest_chunk *c = &d->chunks[j];
+			if (json_array_append_new(chunks,
+						  json_pack("{s:s, s:s, s:I}", "mac", c->mac,
+							    "blake2b", c->hash, "size",
+							    (json_int_t)c->size)) != 0)
+				goto fail;
+		}
 	}
 	for (size_t i = 0; i < m->n_blobs; i++) {
 		const struct bst_manifest_blob *b = &m->blobs[i];
@@ -157,6 +263,90 @@ static bool get_u64(json_t *v, uint64_t *out)
 		goto fail;                                                                   \
 	} while (0)
 
+static bool db_name_ok(const char *name)
+{
+	return strcmp(name, "main.db") == 0 || strcmp(name, "audit.db") == 0 ||
+	       strcmp(name, "control.db") == 0;
+}
+
+static int parse_db(json_t *v, size_t i, struct bst_manifest *m, char *err, size_t errlen)
+{
+	struct bst_manifest_db *d = &m->dbs[m->n_dbs];
+	json_error_t jerr;
+	const char *name = NULL;
+	json_t *plain = NULL, *csize = NULL, *chunks = NULL;
+	uint64_t chunk_size = 0;
+	if (json_unpack_ex(v, &jerr, JSON_STRICT, "{s:s, s:o, s:o, s:o}", "name", &name,
+			   "plain_size", &plain, "chunk_size", &csize, "chunks", &chunks) != 0 ||
+	    !get_u64(plain, &d->plain_size) || !get_u64(csize, &chunk_size) ||
+	    !json_is_array(chunks))
+		FAIL("invalid database entry %zu in manifest", i);
+	if (!db_name_ok(name))
+		FAIL("unknown database in manifest");
+	for (size_t k = 0; k < m->n_dbs; k++)
+		if (strcmp(m->dbs[k].name, name) == 0)
+			FAIL("database %s listed twice in manifest", name);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	m->n_dbs++; /* from here on, bst_manifest_clear frees its chunks */
+	if (chunk_size < BST_MANIFEST_CHUNK_MIN || chunk_size > BST_MANIFEST_CHUNK_MAX ||
+	    (chunk_size & (chunk_size - 1)) != 0)
+		FAIL("invalid chunk size for %s in manifest", name);
+	d->chunk_size = (uint32_t)chunk_size;
+	/* as many chunks as the size makes, all full but the last */
+	if (json_array_size(chunks) != (d->plain_size + chunk_size - 1) / chunk_size)
+		FAIL("%s: the chunk count does not match its size in manifest", name);
+	size_t j;
+	json_t *c;
+	json_array_foreach(chunks, j, c)
+	{
+		struct bst_manifest_chunk k = {0};
+		const char *mac = NULL, *hash = NULL;
+		json_t *size = NULL;
+		if (json_unpack_ex(c, &jerr, JSON_STRICT, "{s:s, s:s, s:o}", "mac", &mac,
+				   "blake2b", &hash, "size", &size) != 0 ||
+		    !get_u64(size, &k.size) || !is_hex(mac, 2 * BST_BACKUP_HASH_BYTES) ||
+		    !is_hex(hash, 2 * BST_BACKUP_HASH_BYTES))
+			FAIL("invalid chunk %zu of %s in manifest", j, name);
+		snprintf(k.mac, sizeof k.mac, "%s", mac);
+		snprintf(k.hash, sizeof k.hash, "%s", hash);
+		if (bst_manifest_add_chunk(d, &k) != 0)
+			FAIL("out of memory");
+	}
+	return 0;
+fail:
+	return -1;
+}
+
+/* One object is one thing: an object named twice is one chunk (the same
+ * keyed hash and size each time), never a blob; and a chunk's keyed hash
+ * names one object. */
+static int check_objects(const struct bst_manifest *m, char *err, size_t errlen)
+{
+	size_t n;
+	struct ref *v = refs_by_hash(m, &n);
+	if (!v && n)
+		FAIL("out of memory");
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1].hash, v[i].hash) == 0 &&
+		    (!v[i - 1].mac || !v[i].mac || strcmp(v[i - 1].mac, v[i].mac) != 0 ||
+		     v[i - 1].size != v[i].size))
+			FAIL("object %s listed for two different things in manifest", v[i].hash);
+	size_t k = 0; /* the chunks, by keyed hash */
+	for (size_t i = 0; i < n; i++)
+		if (v[i].mac)
+			v[k++] = v[i];
+	if (k > 1)
+		qsort(v, k, sizeof *v, cmp_ref_mac);
+	for (size_t i = 1; i < k; i++)
+		if (strcmp(v[i - 1].mac, v[i].mac) == 0 && strcmp(v[i - 1].hash, v[i].hash) != 0)
+			FAIL("chunk %s listed with two objects in manifest", v[i].mac);
+	free(v);
+	return 0;
+fail:
+	free(v);
+	return -1;
+}
+
 int bst_manifest_parse(const char *text, size_t len, struct bst_manifest *m, char *err,
 		       size_t errlen)
 {
@@ -168,16 +358,20 @@ int bst_manifest_parse(const char *text, size_t len, struct bst_manifest *m, cha
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(root))
 		FAIL("manifest is not a JSON object");
-	const char *format = NULL, *scope = NULL, *id = NULL;
+	const char *format = json_string_value(json_object_get(root, "format"));
+	if (format && strcmp(format, "bastide-backup-1") == 0)
+		FAIL("manifest format bastide-backup-1 (databases stored whole) is no longer "
+		     "read: take a new backup");
+	if (!format || strcmp(format, BST_MANIFEST_FORMAT) != 0)
+		FAIL("unknown manifest format");
+	const char *scope = NULL, *id = NULL;
 	json_int_t created = 0, written = 0, duration = 0;
-	json_t *files = NULL, *blobs = NULL;
+	json_t *dbs = NULL, *blobs = NULL;
 	if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o}",
 			   "format", &format, "scope", &scope, "id", &id, "created_ms", &created,
-			   "written", &written, "duration_ms", &duration, "files", &files,
+			   "written", &written, "duration_ms", &duration, "databases", &dbs,
 			   "blobs", &blobs) != 0)
 		FAIL("manifest has not the expected fields");
-	if (strcmp(format, BST_MANIFEST_FORMAT) != 0)
-		FAIL("unknown manifest format");
 	if (!scope_ok(scope))
 		FAIL("invalid scope in manifest");
 	int64_t id_ms;
@@ -191,29 +385,14 @@ int bst_manifest_parse(const char *text, size_t len, struct bst_manifest *m, cha
 	m->created_ms = created;
 	m->written = (uint64_t)written;
 	m->duration_ms = duration;
-	if (!json_is_array(files) || json_array_size(files) > BST_MANIFEST_MAX_FILES)
-		FAIL("invalid file list in manifest");
+	if (!json_is_array(dbs) || json_array_size(dbs) > BST_MANIFEST_MAX_DBS)
+		FAIL("invalid database list in manifest");
 	size_t i;
 	json_t *v;
-	json_array_foreach(files, i, v)
+	json_array_foreach(dbs, i, v)
 	{
-		struct bst_manifest_file *f = &m->files[m->n_files];
-		const char *name = NULL, *hash = NULL;
-		json_t *size = NULL, *plain = NULL;
-		if (json_unpack_ex(v, &jerr, JSON_STRICT, "{s:s, s:o, s:o, s:s}", "name", &name,
-				   "size", &size, "plain_size", &plain, "blake2b", &hash) != 0 ||
-		    !get_u64(size, &f->size) || !get_u64(plain, &f->plain_size) ||
-		    !is_hex(hash, 2 * BST_BACKUP_HASH_BYTES))
-			FAIL("invalid file entry %zu in manifest", i);
-		if (strcmp(name, "main.db") != 0 && strcmp(name, "audit.db") != 0 &&
-		    strcmp(name, "control.db") != 0)
-			FAIL("unknown file in manifest");
-		for (size_t k = 0; k < m->n_files; k++)
-			if (strcmp(m->files[k].name, name) == 0)
-				FAIL("file %s listed twice in manifest", name);
-		snprintf(f->name, sizeof f->name, "%s", name);
-		snprintf(f->hash, sizeof f->hash, "%s", hash);
-		m->n_files++;
+		if (parse_db(v, i, m, err, errlen) != 0)
+			goto fail;
 	}
 	if (!json_is_array(blobs))
 		FAIL("invalid blob list in manifest");
@@ -238,6 +417,8 @@ int bst_manifest_parse(const char *text, size_t len, struct bst_manifest *m, cha
 			if (strcmp(m->blobs[i - 1].name, m->blobs[i].name) == 0)
 				FAIL("blob %s listed twice in manifest", m->blobs[i].name);
 	}
+	if (check_objects(m, err, errlen) != 0)
+		goto fail;
 	json_decref(root);
 	return 0;
 fail:

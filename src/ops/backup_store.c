@@ -2,12 +2,14 @@
  * extraction for a restore (see backup.h). */
 #include "ops/backup_internal.h"
 #include "audit/trail.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "db/snapshot.h"
 #include "db/store.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,7 @@ int bst_backup_list(struct bst_install *in, const char *scope, const struct bst_
 			b->size = bst_manifest_size(&m);
 			b->written = m.written;
 			b->n_blobs = m.n_blobs;
+			b->n_chunks = bst_manifest_n_chunks(&m);
 			b->duration_ms = m.duration_ms;
 			bst_manifest_clear(&m);
 		}
@@ -145,17 +148,19 @@ static bool seen_has(const struct seen *s, const char *hash)
 	return s->sorted && bsearch(hash, s->v, s->sorted, sizeof *s->v, cmp_hash);
 }
 
-static void seen_add(struct seen *s, const char *hash)
+/* Returns 0, or -1 when out of memory (hash not added). */
+static int seen_add(struct seen *s, const char *hash)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 256;
 		char(*g)[BST_BACKUP_HASH_HEX] = realloc(s->v, cap * sizeof *s->v);
 		if (!g)
-			return;
+			return -1;
 		s->v = g;
 		s->cap = cap;
 	}
 	snprintf(s->v[s->n++], BST_BACKUP_HASH_HEX, "%s", hash);
+	return 0;
 }
 
 static void seen_sort(struct seen *s)
@@ -190,27 +195,113 @@ static int compare(const char *what, const struct bst_backup_obj *o, uint64_t si
 static const char *const platform_files[] = {"main.db", "audit.db", NULL};
 static const char *const control_files[] = {"control.db", NULL};
 
+/* Where a database is reassembled while its chunks are read: the file,
+ * and the keyed hash of the chunk being read. */
+struct assembly {
+	int fd;
+	const char *path;
+	crypto_generichash_state mac;
+};
+
+static int assemble(void *cls, const void *p, size_t len, char *err, size_t errlen)
+{
+	struct assembly *a = cls;
+	crypto_generichash_update(&a->mac, p, len);
+	if (bst_write_all(a->fd, p, len) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot write %s: %s", a->path, strerror(errno));
+	return -1;
+}
+
+/* Reads every chunk of database d from the scope's objects, checking each
+ * (present, its size and BLAKE2b, decrypts, decompresses to its size, its
+ * keyed hash), and writes them in order to the new file dst, which is
+ * then checked with PRAGMA integrity_check. Returns 0, or -1 with the
+ * problem in why (dst removed). */
+static int check_db(struct bst_install *in, const char *scope, const struct bst_manifest_db *d,
+		    const uint8_t key[BST_KEY_BYTES], const uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES],
+		    const char *dst, char *why, size_t whylen)
+{
+	char src[BACKUP_PATH_MAX + 100], label[80], what[160], problem[400];
+	struct assembly a = {open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), dst};
+	if (a.fd < 0) {
+		snprintf(why, whylen, "cannot create %s: %s", dst, strerror(errno));
+		return -1;
+	}
+	int rc = -1;
+	for (size_t j = 0; j < d->n_chunks; j++) {
+		const struct bst_manifest_chunk *c = &d->chunks[j];
+		uint64_t off = (uint64_t)j * d->chunk_size;
+		uint64_t plain = d->plain_size - off < d->chunk_size ? d->plain_size - off
+								     : d->chunk_size;
+		snprintf(label, sizeof label, "chunk:%s", c->mac);
+		snprintf(what, sizeof what, "%s: chunk %zu, object %s", d->name, j, c->hash);
+		backup_path(in, scope, OBJECTS_DIR, src, sizeof src);
+		size_t l = strlen(src);
+		snprintf(src + l, sizeof src - l, "/%s", c->hash);
+		crypto_generichash_init(&a.mac, mac_key, BST_BACKUP_MAC_KEY_BYTES,
+					BST_BACKUP_HASH_BYTES);
+		struct bst_backup_obj o;
+		if (bst_backup_file_read_to(src, key, scope, label, assemble, &a, &o, problem,
+					    sizeof problem) != 0) {
+			/* "chunk:<mac>: missing": what says which, shorter */
+			size_t skip = strncmp(problem, label, strlen(label)) == 0 ? strlen(label) + 2 : 0;
+			snprintf(why, whylen, "%s: %s", what, problem + skip);
+			goto cleanup;
+		}
+		if (compare(what, &o, c->size, c->hash, plain, true, why, whylen) != 0)
+			goto cleanup;
+		unsigned char digest[BST_BACKUP_HASH_BYTES];
+		char mac[BST_BACKUP_HASH_HEX];
+		crypto_generichash_final(&a.mac, digest, sizeof digest);
+		bst_hex(digest, sizeof digest, mac);
+		if (strcmp(mac, c->mac) != 0) {
+			snprintf(why, whylen, "%s: its content is not the chunk the manifest names",
+				 what);
+			goto cleanup;
+		}
+	}
+	if (fsync(a.fd) != 0) {
+		snprintf(why, whylen, "cannot write %s: %s", dst, strerror(errno));
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (close(a.fd) != 0 && rc == 0) {
+		snprintf(why, whylen, "cannot write %s: %s", dst, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && bst_db_file_check(dst, problem, sizeof problem) != 0) {
+		snprintf(why, whylen, "%s: %s", d->name, problem);
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(dst);
+	return rc;
+}
+
 /* Checks one backup; with stage, leaves the decrypted files there. */
 static int check_one(struct bst_install *in, const char *scope, const char *id,
 		     const uint8_t key[BST_KEY_BYTES], const uint8_t pk[32], const char *stage,
 		     struct seen *seen, char *err, size_t errlen)
 {
 	struct bst_manifest m;
-	char why[400];
-	char dir[BACKUP_PATH_MAX], src[BACKUP_PATH_MAX + 100], dst[BACKUP_PATH_MAX + 100];
+	char why[600];
+	char src[BACKUP_PATH_MAX + 100], dst[BACKUP_PATH_MAX + 100];
 	char scratch[BACKUP_PATH_MAX] = "";
+	uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES];
 	int rc = -1;
 	if (backup_manifest_load(in, scope, id, pk, &m, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s/%s: %s", scope, id, why);
 		return -1;
 	}
-	backup_path(in, scope, id, dir, sizeof dir);
+	bst_backup_key_chunk_mac(key, mac_key);
 	const char *const *need =
 		strcmp(scope, BST_BACKUP_CONTROL_SCOPE) == 0 ? control_files : platform_files;
 	for (const char *const *f = need; *f; f++) {
 		bool found = false;
-		for (size_t i = 0; i < m.n_files; i++)
-			found |= strcmp(m.files[i].name, *f) == 0;
+		for (size_t i = 0; i < m.n_dbs; i++)
+			found |= strcmp(m.dbs[i].name, *f) == 0;
 		if (!found) {
 			snprintf(err, errlen, "%s/%s: the manifest lacks %s", scope, id, *f);
 			goto cleanup;
@@ -222,21 +313,10 @@ static int check_one(struct bst_install *in, const char *scope, const char *id,
 			goto cleanup;
 		out_dir = scratch;
 	}
-	for (size_t i = 0; i < m.n_files; i++) {
-		const struct bst_manifest_file *f = &m.files[i];
-		char label[32];
-		snprintf(label, sizeof label, "%s.bst", f->name);
-		snprintf(src, sizeof src, "%s/%s", dir, label);
-		snprintf(dst, sizeof dst, "%s/%s", out_dir, f->name);
-		struct bst_backup_obj o;
-		if (bst_backup_file_read(src, dst, key, scope, f->name, &o, why, sizeof why) != 0 ||
-		    compare(label, &o, f->size, f->hash, f->plain_size, true, why, sizeof why) !=
-			    0 ||
-		    bst_db_file_check(dst, why, sizeof why) != 0) {
-			if (strncmp(why, f->name, strlen(f->name)) == 0)
-				snprintf(err, errlen, "%s/%s: %s", scope, id, why);
-			else
-				snprintf(err, errlen, "%s/%s: %s: %s", scope, id, label, why);
+	for (size_t i = 0; i < m.n_dbs; i++) {
+		snprintf(dst, sizeof dst, "%s/%s", out_dir, m.dbs[i].name);
+		if (check_db(in, scope, &m.dbs[i], key, mac_key, dst, why, sizeof why) != 0) {
+			snprintf(err, errlen, "%s/%s: %s", scope, id, why);
 			goto cleanup;
 		}
 		if (!stage)
@@ -273,6 +353,7 @@ static int check_one(struct bst_install *in, const char *scope, const char *id,
 cleanup:
 	if (scratch[0])
 		bst_backup_rmtree(scratch);
+	sodium_memzero(mac_key, sizeof mac_key);
 	bst_manifest_clear(&m);
 	return rc;
 }
@@ -385,6 +466,12 @@ int bst_backup_find(struct bst_install *in, const char *scope, int64_t at_ms,
 
 /* ---- retention ---- */
 
+static int keep_add(void *cls, const char *hash, uint64_t size)
+{
+	(void)size;
+	return seen_add(cls, hash);
+}
+
 int bst_backup_prune(struct bst_install *in, const char *scope, const struct bst_retention *r,
 		     int *removed, int *objects_removed, char *err, size_t errlen)
 {
@@ -397,8 +484,7 @@ int bst_backup_prune(struct bst_install *in, const char *scope, const struct bst
 	struct bst_backup_info *v = NULL;
 	size_t n = 0;
 	int rc = -1;
-	char(*keep)[BST_BACKUP_HASH_HEX] = NULL;
-	size_t n_keep = 0, cap_keep = 0;
+	struct seen keep = {0};
 	bool all_read = true;
 	uint8_t pk[32];
 	if (bst_audit_key_public(in->dir, pk, err, errlen) != 0 ||
@@ -436,31 +522,19 @@ int bst_backup_prune(struct bst_install *in, const char *scope, const struct bst
 			all_read = false;
 			continue;
 		}
-		for (size_t j = 0; j < m.n_blobs; j++) {
-			if (n_keep == cap_keep) {
-				size_t cap = cap_keep ? 2 * cap_keep : 256;
-				char(*g)[BST_BACKUP_HASH_HEX] = realloc(keep, cap * sizeof *keep);
-				if (!g) {
-					all_read = false;
-					break;
-				}
-				keep = g;
-				cap_keep = cap;
-			}
-			snprintf(keep[n_keep++], BST_BACKUP_HASH_HEX, "%s", m.blobs[j].hash);
-		}
+		if (bst_manifest_each_object(&m, keep_add, &keep) != 0)
+			all_read = false; /* out of memory: nothing removed */
 		bst_manifest_clear(&m);
 	}
 	if (all_read) {
-		if (n_keep)
-			qsort(keep, n_keep, sizeof *keep, cmp_hash);
+		seen_sort(&keep);
 		backup_path(in, scope, OBJECTS_DIR, path, sizeof path);
 		DIR *d = opendir(path);
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
 			if (strlen(e->d_name) != 2 * BST_BACKUP_HASH_BYTES)
 				continue;
-			if (n_keep && bsearch(e->d_name, keep, n_keep, sizeof *keep, cmp_hash))
+			if (seen_has(&keep, e->d_name))
 				continue;
 			char obj[BACKUP_PATH_MAX + 100];
 			snprintf(obj, sizeof obj, "%s/%s", path, e->d_name);
@@ -473,7 +547,7 @@ int bst_backup_prune(struct bst_install *in, const char *scope, const struct bst
 	rc = 0;
 cleanup:
 	free(v);
-	free(keep);
+	free(keep.v);
 	close(lock);
 	return rc;
 }

@@ -30,8 +30,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (strchr(m.scope, '/') || strchr(m.scope, '.') || strlen(m.id) != BST_BACKUP_ID_LEN)
 		abort();
-	for (size_t i = 0; i < m.n_files; i++)
-		check_hex(m.files[i].hash, 64);
+	for (size_t i = 0; i < m.n_dbs; i++) {
+		const struct bst_manifest_db *d = &m.dbs[i];
+		if (d->chunk_size < BST_MANIFEST_CHUNK_MIN ||
+		    d->n_chunks != (d->plain_size + d->chunk_size - 1) / d->chunk_size)
+			abort();
+		for (size_t j = 0; j < d->n_chunks; j++) {
+			check_hex(d->chunks[j].mac, 64);
+			check_hex(d->chunks[j].hash, 64);
+		}
+	}
 	for (size_t i = 0; i < m.n_blobs; i++) {
 		check_hex(m.blobs[i].name, 32);
 		check_hex(m.blobs[i].hash, 64);
@@ -42,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (text) {
 		struct bst_manifest again;
 		if (bst_manifest_parse(text, strlen(text), &again, err, sizeof err) != 0 ||
-		    again.n_blobs != m.n_blobs || again.n_files != m.n_files ||
+		    again.n_blobs != m.n_blobs || again.n_dbs != m.n_dbs ||
+		    bst_manifest_n_chunks(&again) != bst_manifest_n_chunks(&m) ||
 		    bst_manifest_size(&again) != bst_manifest_size(&m))
 			abort();
 		bst_manifest_clear(&again);

@@ -1,9 +1,9 @@
 // Backups and restore against a running server: a platform with users,
 // groups, publications, comments and documents backed up, changed and
 // restored equals what it was, table by table and byte for byte; a
-// flipped byte, an edited manifest and a removed file make verify fail and
-// restore refuse, each named; a backup killed part-way leaves nothing that
-// looks like a backup, and the next run succeeds; a restore of one
+// flipped byte, an edited manifest and a removed object (a document's or a
+// database chunk) make verify fail and restore refuse, each named; a
+// backup killed part-way leaves nothing that looks like a backup, and the next run succeeds; a restore of one
 // platform while another is under load is invisible to the other; and,
 // with the test clock, 400 days of daily backups pruned as the scheduler
 // does leave exactly 7 daily, 4 weekly and 12 monthly, every kept backup
@@ -156,25 +156,30 @@ function tamper(file, change) {
 	return () => writeFileSync(file, saved);
 }
 
-test('tampering: a flipped byte, an edited manifest, a removed file: verify fails and restore refuses, naming it', async () => {
+test('tampering: a flipped byte, an edited manifest, a removed object: verify fails and restore refuses, naming it', async () => {
 	await upload('tamper.bin', randomBytes(2000));
 	const id = await backup();
 	const dir = join(backupsDir(), id);
 	const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 	const object = join(backupsDir(), 'objects', manifest.blobs[0].blake2b);
+	// the databases are objects too, in chunks
+	const [main, audit] = ['main.db', 'audit.db'].map((n) => manifest.databases.find((d) => d.name === n));
+	const mainChunk = join(backupsDir(), 'objects', main.chunks[0].blake2b);
+	const auditChunk = join(backupsDir(), 'objects', audit.chunks[0].blake2b);
 	const cases = [
-		['a flipped byte', () => tamper(join(dir, 'main.db.bst'), () => {
-			const buf = readFileSync(join(dir, 'main.db.bst'));
+		['a flipped byte', () => tamper(mainChunk, () => {
+			const buf = readFileSync(mainChunk);
 			buf[buf.length >> 1] ^= 0x01;
-			writeFileSync(join(dir, 'main.db.bst'), buf);
-		}), /main\.db: does not decrypt/],
+			writeFileSync(mainChunk, buf);
+		}), new RegExp(`main\\.db: chunk 0, object ${main.chunks[0].blake2b}: does not decrypt`)],
 		['an edited manifest', () => tamper(join(dir, 'manifest.json'), () => {
 			const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-			m.files[0].size += 1;
+			m.databases[0].chunks[0].size += 1;
 			writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 1));
 		}), /manifest\.json: the signature does not verify/],
 		['a removed object', () => tamper(object, () => rmSync(object)), new RegExp(`object ${manifest.blobs[0].blake2b}.*missing`)],
-		['a removed database', () => tamper(join(dir, 'audit.db.bst'), () => rmSync(join(dir, 'audit.db.bst'))), /audit\.db: missing/],
+		['a removed database chunk', () => tamper(auditChunk, () => rmSync(auditChunk)),
+			new RegExp(`audit\\.db: chunk 0, object ${audit.chunks[0].blake2b}: missing`)],
 	];
 	for (const [what, make, named] of cases) {
 		const undo = make();
@@ -448,9 +453,14 @@ test('400 days of daily backups, pruned as the scheduler does: 7 daily, 4 weekly
 		const v = await r.cli('backup', 'verify', '--platform', 'demo');
 		assert.match(v.stdout, new RegExp(`ok, ${kept.length} backups verified`));
 		const needed = new Set();
-		for (const id of kept)
-			for (const blob of JSON.parse(readFileSync(join(r.data, 'backups', 'demo', id, 'manifest.json'), 'utf8')).blobs)
+		for (const id of kept) {
+			const m = JSON.parse(readFileSync(join(r.data, 'backups', 'demo', id, 'manifest.json'), 'utf8'));
+			for (const blob of m.blobs)
 				needed.add(blob.blake2b);
+			for (const db of m.databases)
+				for (const chunk of db.chunks)
+					needed.add(chunk.blake2b);
+		}
 		assert.deepEqual(readdirSync(join(r.data, 'backups', 'demo', 'objects')).sort(), [...needed].sort());
 	} finally {
 		await r.dispose();

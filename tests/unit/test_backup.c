@@ -1,9 +1,10 @@
-/* Unit tests for the pieces of a backup that need no installation:
- * grandfather-father-son retention over 400 days of daily backups, the
- * manifest's round trip and what its parser refuses, backup ids, and the
- * object format (compressed, encrypted, bound to its name; a flipped
- * byte, a truncation, trailing bytes, another name or another key all
- * refused). */
+/* Unit tests of backups: grandfather-father-son retention over 400 days
+ * of daily backups, the manifest's round trip and what its parser
+ * refuses, backup ids, the object format (compressed, encrypted, bound to
+ * its name; a flipped byte, a truncation, trailing bytes, another name or
+ * another key all refused), and, on a real platform, databases stored in
+ * chunks: an unchanged database writes no chunk, a changed page only its
+ * own, and prune and verify see every chunk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "core/clock.h"
 #include "core/crypto.h"
+#include "fixture.h"
+#include "ops/backup.h"
 #include "ops/backup_file.h"
 #include "ops/backup_manifest.h"
 #include "ops/backup_retention.h"
@@ -122,6 +128,14 @@ static void test_backup_id_round_trip_and_refusals(void **state)
 	assert_false(bst_backup_id_parse("../../etc/passwdZ", &ms));
 }
 
+static void fill_hash(char out[BST_BACKUP_HASH_HEX], char c)
+{
+	memset(out, c, 64);
+	out[64] = '\0';
+}
+
+/* Two databases of two chunks each (the second database's second chunk
+ * the same as the first's: one object for both), one blob. */
 static void fill(struct bst_manifest *m)
 {
 	memset(m, 0, sizeof *m);
@@ -129,19 +143,41 @@ static void fill(struct bst_manifest *m)
 	snprintf(m->id, sizeof m->id, "20250101T023000Z");
 	m->created_ms = START;
 	m->written = 10;
-	m->n_files = 2;
-	snprintf(m->files[0].name, sizeof m->files[0].name, "main.db");
-	snprintf(m->files[1].name, sizeof m->files[1].name, "audit.db");
+	m->n_dbs = 2;
+	snprintf(m->dbs[0].name, sizeof m->dbs[0].name, "main.db");
+	snprintf(m->dbs[1].name, sizeof m->dbs[1].name, "audit.db");
 	for (int i = 0; i < 2; i++) {
-		m->files[i].size = 100 + (uint64_t)i;
-		m->files[i].plain_size = 4096;
-		memset(m->files[i].hash, 'a' + i, 64);
-		m->files[i].hash[64] = '\0';
+		struct bst_manifest_db *d = &m->dbs[i];
+		d->chunk_size = BST_MANIFEST_CHUNK_MIN;
+		d->plain_size = BST_MANIFEST_CHUNK_MIN + 4096;
+		struct bst_manifest_chunk c = {.size = 100 + (uint64_t)i};
+		fill_hash(c.mac, (char)('1' + i));
+		fill_hash(c.hash, (char)('a' + i));
+		assert_int_equal(bst_manifest_add_chunk(d, &c), 0);
+		c.size = 50;
+		fill_hash(c.mac, '9');
+		fill_hash(c.hash, 'f');
+		assert_int_equal(bst_manifest_add_chunk(d, &c), 0);
 	}
 	struct bst_manifest_blob b = {.size = 7};
 	memset(b.name, 'c', 32);
-	memset(b.hash, 'd', 64);
+	fill_hash(b.hash, 'd');
 	assert_int_equal(bst_manifest_add_blob(m, &b), 0);
+}
+
+struct objects_seen {
+	char hashes[8][BST_BACKUP_HASH_HEX];
+	uint64_t sizes[8];
+	int n;
+};
+
+static int note_object(void *cls, const char *hash, uint64_t size)
+{
+	struct objects_seen *o = cls;
+	assert_true(o->n < 8);
+	snprintf(o->hashes[o->n], BST_BACKUP_HASH_HEX, "%s", hash);
+	o->sizes[o->n++] = size;
+	return 0;
 }
 
 static void test_manifest_round_trip_and_signature(void **state)
@@ -151,13 +187,35 @@ static void test_manifest_round_trip_and_signature(void **state)
 	fill(&m);
 	char *text = bst_manifest_dump(&m);
 	assert_non_null(text);
+	assert_non_null(strstr(text, "\"bastide-backup-2\""));
 	char err[200];
 	assert_int_equal(bst_manifest_parse(text, strlen(text), &back, err, sizeof err), 0);
 	assert_string_equal(back.scope, "acme");
-	assert_int_equal(back.n_files, 2);
+	assert_int_equal(back.n_dbs, 2);
+	assert_string_equal(back.dbs[1].name, "audit.db");
+	assert_int_equal(back.dbs[1].plain_size, BST_MANIFEST_CHUNK_MIN + 4096);
+	assert_int_equal(back.dbs[1].chunk_size, BST_MANIFEST_CHUNK_MIN);
+	assert_int_equal(back.dbs[1].n_chunks, 2);
+	assert_string_equal(back.dbs[1].chunks[0].mac, m.dbs[1].chunks[0].mac);
+	assert_string_equal(back.dbs[1].chunks[0].hash, m.dbs[1].chunks[0].hash);
+	assert_int_equal(back.dbs[1].chunks[0].size, 101);
+	assert_int_equal(bst_manifest_n_chunks(&back), 4);
 	assert_int_equal(back.n_blobs, 1);
 	assert_int_equal(back.blobs[0].size, 7);
-	assert_int_equal(bst_manifest_size(&back), 100 + 101 + 7);
+	/* every object once, the shared chunk's too, in the order of hashes */
+	struct objects_seen o = {0};
+	assert_int_equal(bst_manifest_each_object(&back, note_object, &o), 0);
+	assert_int_equal(o.n, 4);
+	assert_int_equal(o.hashes[0][0], 'a');
+	assert_int_equal(o.hashes[1][0], 'b');
+	assert_int_equal(o.hashes[2][0], 'd');
+	assert_int_equal(o.hashes[3][0], 'f');
+	assert_int_equal(o.sizes[3], 50);
+	assert_int_equal(bst_manifest_size(&back), 100 + 101 + 7 + 50);
+	/* dumped again: the same text */
+	char *again = bst_manifest_dump(&back);
+	assert_string_equal(again, text);
+	free(again);
 	unsigned char pk[32], sk[64];
 	crypto_sign_keypair(pk, sk);
 	char sig[BST_MANIFEST_SIG_HEX];
@@ -170,48 +228,117 @@ static void test_manifest_round_trip_and_signature(void **state)
 	bst_manifest_clear(&back);
 }
 
+/* m as text, which the parser must refuse with a message holding want. */
+static void refused(const struct bst_manifest *m, const char *want)
+{
+	char *text = bst_manifest_dump(m);
+	assert_non_null(text);
+	struct bst_manifest back;
+	char err[200] = "";
+	assert_int_equal(bst_manifest_parse(text, strlen(text), &back, err, sizeof err), -1);
+	if (!strstr(err, want))
+		fail_msg("expected \"%s\", got \"%s\"", want, err);
+	free(text);
+}
+
+#define HEAD "{\"format\":\"bastide-backup-2\",\"scope\":\"acme\",\"id\":\"20250101T023000Z\"," \
+	     "\"created_ms\":1,\"written\":0,\"duration_ms\":0,"
+#define H64 "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
+
 static void test_manifest_parser_refuses_what_it_did_not_write(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
 		"[]",
-		"{\"format\":\"bastide-backup-1\"}",
+		"{\"format\":\"bastide-backup-2\"}",
 		/* unknown field */
-		"{\"format\":\"bastide-backup-1\",\"scope\":\"acme\",\"id\":\"20250101T023000Z\","
-		"\"created_ms\":1,\"written\":0,\"duration_ms\":0,\"files\":[],\"blobs\":[],\"x\":1}",
+		HEAD "\"databases\":[],\"blobs\":[],\"x\":1}",
 		/* path in the scope */
-		"{\"format\":\"bastide-backup-1\",\"scope\":\"../x\",\"id\":\"20250101T023000Z\","
-		"\"created_ms\":1,\"written\":0,\"duration_ms\":0,\"files\":[],\"blobs\":[]}",
-		/* a file it does not know */
-		"{\"format\":\"bastide-backup-1\",\"scope\":\"acme\",\"id\":\"20250101T023000Z\","
-		"\"created_ms\":1,\"written\":0,\"duration_ms\":0,\"files\":[{\"name\":\"../k\","
-		"\"size\":1,\"plain_size\":1,\"blake2b\":"
-		"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}],\"blobs\":[]}",
+		"{\"format\":\"bastide-backup-2\",\"scope\":\"../x\",\"id\":\"20250101T023000Z\","
+		"\"created_ms\":1,\"written\":0,\"duration_ms\":0,\"databases\":[],\"blobs\":[]}",
+		/* a database it does not know */
+		HEAD "\"databases\":[{\"name\":\"../k\",\"plain_size\":0,\"chunk_size\":1048576,"
+		     "\"chunks\":[]}],\"blobs\":[]}",
+		/* a chunk size that is not a power of two, or too small */
+		HEAD "\"databases\":[{\"name\":\"main.db\",\"plain_size\":0,\"chunk_size\":1000000,"
+		     "\"chunks\":[]}],\"blobs\":[]}",
+		HEAD "\"databases\":[{\"name\":\"main.db\",\"plain_size\":0,\"chunk_size\":4096,"
+		     "\"chunks\":[]}],\"blobs\":[]}",
+		/* a chunk with a field too many, or a hash that is not hex */
+		HEAD "\"databases\":[{\"name\":\"main.db\",\"plain_size\":1,\"chunk_size\":1048576,"
+		     "\"chunks\":[{\"mac\":" H64 ",\"blake2b\":" H64 ",\"size\":1,\"x\":1}]}],"
+		     "\"blobs\":[]}",
+		HEAD "\"databases\":[{\"name\":\"main.db\",\"plain_size\":1,\"chunk_size\":1048576,"
+		     "\"chunks\":[{\"mac\":\"../../x\",\"blake2b\":" H64 ",\"size\":1}]}],"
+		     "\"blobs\":[]}",
 		/* a blob name that is not hex */
-		"{\"format\":\"bastide-backup-1\",\"scope\":\"acme\",\"id\":\"20250101T023000Z\","
-		"\"created_ms\":1,\"written\":0,\"duration_ms\":0,\"files\":[],\"blobs\":[{\"name\":"
-		"\"../../../../../../../../../etc/x\",\"size\":1,\"blake2b\":"
-		"\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}]}",
+		HEAD "\"databases\":[],\"blobs\":[{\"name\":"
+		     "\"../../../../../../../../../etc/x\",\"size\":1,\"blake2b\":" H64 "}]}",
 		/* a negative size */
+		"{\"format\":\"bastide-backup-2\",\"scope\":\"acme\",\"id\":\"20250101T023000Z\","
+		"\"created_ms\":1,\"written\":-1,\"duration_ms\":0,\"databases\":[],\"blobs\":[]}",
+		/* the whole files of the first format */
 		"{\"format\":\"bastide-backup-1\",\"scope\":\"acme\",\"id\":\"20250101T023000Z\","
-		"\"created_ms\":1,\"written\":-1,\"duration_ms\":0,\"files\":[],\"blobs\":[]}",
+		"\"created_ms\":1,\"written\":0,\"duration_ms\":0,\"files\":[],\"blobs\":[]}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct bst_manifest m;
 		char err[200] = "";
-		assert_int_equal(bst_manifest_parse(bad[i], strlen(bad[i]), &m, err, sizeof err), -1);
+		if (bst_manifest_parse(bad[i], strlen(bad[i]), &m, err, sizeof err) != -1)
+			fail_msg("accepted: %s", bad[i]);
 		assert_true(err[0] != '\0');
 	}
+	char err[200];
+	struct bst_manifest m, back;
+	const char *old = bad[sizeof bad / sizeof *bad - 1];
+	assert_int_equal(bst_manifest_parse(old, strlen(old), &back, err, sizeof err), -1);
+	assert_non_null(strstr(err, "bastide-backup-1"));
+	assert_non_null(strstr(err, "no longer read"));
 	/* the same blob twice */
-	struct bst_manifest m;
 	fill(&m);
 	assert_int_equal(bst_manifest_add_blob(&m, &m.blobs[0]), 0);
+	refused(&m, "twice");
+	bst_manifest_clear(&m);
+	/* the same database twice */
+	fill(&m);
+	snprintf(m.dbs[1].name, sizeof m.dbs[1].name, "main.db");
+	refused(&m, "twice");
+	bst_manifest_clear(&m);
+	/* a chunk too many, or too few, for the size */
+	fill(&m);
+	m.dbs[0].plain_size = BST_MANIFEST_CHUNK_MIN;
+	refused(&m, "chunk count");
+	m.dbs[0].plain_size = 2 * BST_MANIFEST_CHUNK_MIN + 1;
+	refused(&m, "chunk count");
+	bst_manifest_clear(&m);
+	/* one object for a chunk and a blob, or for two different chunks, or
+	 * at two sizes */
+	fill(&m);
+	fill_hash(m.dbs[0].chunks[0].hash, 'd');
+	refused(&m, "two different things");
+	bst_manifest_clear(&m);
+	fill(&m);
+	fill_hash(m.dbs[0].chunks[0].hash, 'b');
+	refused(&m, "two different things");
+	bst_manifest_clear(&m);
+	fill(&m);
+	m.dbs[1].chunks[1].size = 51;
+	refused(&m, "two different things");
+	bst_manifest_clear(&m);
+	/* one chunk stored as two objects */
+	fill(&m);
+	fill_hash(m.dbs[1].chunks[1].hash, 'e');
+	refused(&m, "two objects");
+	bst_manifest_clear(&m);
+	/* but the same chunk many times over is what a database of zeros is */
+	fill(&m);
+	m.dbs[0].chunks[0] = m.dbs[0].chunks[1];
 	char *text = bst_manifest_dump(&m);
-	struct bst_manifest back;
-	char err[200];
-	assert_int_equal(bst_manifest_parse(text, strlen(text), &back, err, sizeof err), -1);
-	assert_non_null(strstr(err, "twice"));
+	assert_int_equal(bst_manifest_parse(text, strlen(text), &back, err, sizeof err), 0);
+	assert_int_equal(bst_manifest_n_chunks(&back), 4);
+	assert_int_equal(bst_manifest_size(&back), 101 + 50 + 7);
 	free(text);
+	bst_manifest_clear(&back);
 	bst_manifest_clear(&m);
 }
 
