@@ -222,7 +222,7 @@ static int check_db(struct bst_install *in, const char *scope, const struct bst_
 		    const uint8_t key[BST_KEY_BYTES], const uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES],
 		    const char *dst, char *why, size_t whylen)
 {
-	char src[BACKUP_PATH_MAX + 100], label[80], what[160], problem[400];
+	char src[BACKUP_PATH_MAX + 100], label[80], what[160], problem[BACKUP_PATH_MAX + 200];
 	struct assembly a = {open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), dst};
 	if (a.fd < 0) {
 		snprintf(why, whylen, "cannot create %s: %s", dst, strerror(errno));
@@ -286,7 +286,7 @@ static int check_one(struct bst_install *in, const char *scope, const char *id,
 		     struct seen *seen, char *err, size_t errlen)
 {
 	struct bst_manifest m;
-	char why[600];
+	char why[BACKUP_PATH_MAX + 600]; /* room for a path and a problem */
 	char src[BACKUP_PATH_MAX + 100], dst[BACKUP_PATH_MAX + 100];
 	char scratch[BACKUP_PATH_MAX] = "";
 	uint8_t mac_key[BST_BACKUP_MAC_KEY_BYTES];

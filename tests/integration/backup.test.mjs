@@ -3,8 +3,9 @@
 // restored equals what it was, table by table and byte for byte; a
 // flipped byte, an edited manifest and a removed object (a document's or a
 // database chunk) make verify fail and restore refuse, each named; a
-// backup killed part-way leaves nothing that looks like a backup, and the next run succeeds; a restore of one
-// platform while another is under load is invisible to the other; and,
+// backup killed part-way leaves nothing that looks like a backup, and the
+// next run succeeds; a restore of one platform while another is under
+// load is invisible to the other; and,
 // with the test clock, 400 days of daily backups pruned as the scheduler
 // does leave exactly 7 daily, 4 weekly and 12 monthly, every kept backup
 // still verifying.

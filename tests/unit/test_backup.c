@@ -489,6 +489,153 @@ static void test_object_write_fails_cleanly(void **state)
 	assert_int_not_equal(access(f->obj, F_OK), 0);
 }
 
+/* ---- chunked databases, on a real platform ---- */
+
+/* Waits for the next second: backups are named by theirs. */
+static void next_second(void)
+{
+	bst_sleep_ms(1000 - bst_now_ms() % 1000 + 20);
+}
+
+static void sql_on(const char *path, const char *sql)
+{
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	char *msg = NULL;
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(h);
+}
+
+static int platform_setup(void **state)
+{
+	struct bst_test_platform *t = calloc(1, sizeof *t);
+	if (!t || bst_test_platform_open(t, "backup", START) != 0)
+		return -1;
+	/* about 5 MB of rows in main.db: several chunks */
+	char path[128];
+	snprintf(path, sizeof path, "%s/platforms/acme/main.db", t->dir);
+	sql_on(path, "CREATE TABLE filler(id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+		     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000)"
+		     " INSERT INTO filler SELECT i, hex(randomblob(50)) FROM n;");
+	*state = t;
+	return 0;
+}
+
+static int platform_teardown(void **state)
+{
+	struct bst_test_platform *t = *state;
+	bst_test_platform_close(t);
+	free(t);
+	return 0;
+}
+
+static void backup_ok(struct bst_test_platform *t, struct bst_backup_result *res)
+{
+	char err[600] = "";
+	next_second();
+	if (bst_backup_run(t->in, "acme", false, res, err, sizeof err) != 0)
+		fail_msg("backup: %s", err);
+}
+
+static void test_backup_of_an_unchanged_database_writes_no_chunk(void **state)
+{
+	struct bst_test_platform *t = *state;
+	struct bst_backup_result first, second;
+	backup_ok(t, &first);
+	assert_true(first.n_chunks >= 5); /* main.db's and audit.db's */
+	assert_int_equal(first.n_chunks_new, first.n_chunks);
+	assert_true(first.written > 0);
+	backup_ok(t, &second);
+	assert_int_equal(second.n_chunks, first.n_chunks);
+	assert_int_equal(second.n_chunks_new, 0);
+	assert_int_equal(second.written, 0);
+	assert_int_equal(second.size, first.size);
+	int checked = 0;
+	char err[600] = "";
+	if (bst_backup_verify(t->in, "acme", NULL, &checked, err, sizeof err) != 0)
+		fail_msg("verify: %s", err);
+	assert_int_equal(checked, 2);
+}
+
+static void test_backup_after_a_changed_page_writes_only_its_chunk(void **state)
+{
+	struct bst_test_platform *t = *state;
+	struct bst_backup_result before, after;
+	char path[200], err[600] = "";
+	backup_ok(t, &before);
+	/* one row rewritten in place, in the middle of the table: one page */
+	snprintf(path, sizeof path, "%s/platforms/acme/main.db", t->dir);
+	sql_on(path, "UPDATE filler SET v = hex(randomblob(50)) WHERE id = 20000");
+	backup_ok(t, &after);
+	assert_int_equal(after.n_chunks, before.n_chunks);
+	assert_int_equal(after.n_chunks_new, 1);
+	assert_true(after.written > 0 && after.written < before.written / 2);
+	/* restored from the chunks: the change is there */
+	char stage[160];
+	snprintf(stage, sizeof stage, "%s/stage", t->dir);
+	if (bst_backup_extract(t->in, "acme", after.id, stage, err, sizeof err) != 0)
+		fail_msg("extract: %s", err);
+	snprintf(path, sizeof path, "%s/main.db", stage);
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM filler", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 40000);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	bst_backup_rmtree(stage);
+}
+
+static void test_prune_keeps_the_chunks_of_the_backups_it_keeps(void **state)
+{
+	struct bst_test_platform *t = *state;
+	struct bst_backup_result a, b;
+	char path[160], err[600] = "";
+	backup_ok(t, &a);
+	snprintf(path, sizeof path, "%s/platforms/acme/main.db", t->dir);
+	sql_on(path, "DELETE FROM filler WHERE id > 30000");
+	backup_ok(t, &b);
+	/* only the latest kept: the chunks only a removed backup had go,
+	 * those the latest shares with it stay */
+	struct bst_retention r = {0, 0, 0};
+	int removed = 0, objects = 0;
+	if (bst_backup_prune(t->in, "acme", &r, &removed, &objects, err, sizeof err) != 0)
+		fail_msg("prune: %s", err);
+	assert_true(removed >= 1);
+	assert_true(objects >= 1);
+	int checked = 0;
+	if (bst_backup_verify(t->in, "acme", NULL, &checked, err, sizeof err) != 0)
+		fail_msg("verify after prune: %s", err);
+	assert_int_equal(checked, 1);
+	struct bst_backup_info *v = NULL;
+	size_t n = 0;
+	assert_int_equal(bst_backup_list(t->in, "acme", NULL, &v, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].id, b.id);
+	assert_int_equal(v[0].n_chunks, b.n_chunks);
+	free(v);
+	/* a chunk gone: verify names it */
+	snprintf(path, sizeof path, "%s/backups/acme/%s/manifest.json", t->dir, b.id);
+	static char text[1 << 16];
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	size_t len = fread(text, 1, sizeof text, fp);
+	fclose(fp);
+	struct bst_manifest m;
+	assert_int_equal(bst_manifest_parse(text, len, &m, err, sizeof err), 0);
+	assert_string_equal(m.dbs[0].name, "main.db");
+	snprintf(path, sizeof path, "%s/backups/acme/objects/%s", t->dir, m.dbs[0].chunks[1].hash);
+	bst_manifest_clear(&m);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(bst_backup_verify(t->in, "acme", NULL, &checked, err, sizeof err), -1);
+	if (!strstr(err, "main.db: chunk 1, object ") || !strstr(err, ": missing"))
+		fail_msg("verify said: %s", err);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -503,6 +650,12 @@ int main(void)
 						files_setup, files_teardown),
 		cmocka_unit_test_setup_teardown(test_object_write_fails_cleanly, files_setup,
 						files_teardown),
+		cmocka_unit_test_setup_teardown(test_backup_of_an_unchanged_database_writes_no_chunk,
+						platform_setup, platform_teardown),
+		cmocka_unit_test_setup_teardown(test_backup_after_a_changed_page_writes_only_its_chunk,
+						platform_setup, platform_teardown),
+		cmocka_unit_test_setup_teardown(test_prune_keeps_the_chunks_of_the_backups_it_keeps,
+						platform_setup, platform_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
