@@ -16,9 +16,8 @@
 /* Writes a consistent copy of the database at src to the new file dst,
  * page for page: a page keeps its offset from one copy to the next, so an
  * unchanged region of the database is an unchanged region of the copy
- * (VACUUM INTO would rewrite the layout). Free pages are copied too (the
- * stores run with secure_delete: they hold zeros). The copy is in
- * rollback-journal mode. Returns 0, or -1 with a sentence in err (dst
+ * (VACUUM INTO would rewrite the layout). Free pages and unused space are
+ * copied as they are. The copy is in rollback-journal mode. Returns 0, or -1 with a sentence in err (dst
  * removed). */
 int bst_db_file_snapshot(const char *src, const char *dst, char *err, size_t errlen);
 /* PRAGMA integrity_check on the file at path (opened read-only). Returns
