@@ -47,6 +47,24 @@ static int copy_pages(sqlite3 *from, sqlite3 *to, const char *what, char *err, s
 
 int bst_db_file_snapshot(const char *src, const char *dst, char *err, size_t errlen)
 {
+	sqlite3 *h;
+	if (open_db(src, SQLITE_OPEN_READWRITE, &h, err, errlen) != 0)
+		return -1;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(h, "VACUUM INTO ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "cannot copy %s: %s", src, sqlite3_errmsg(h));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int bst_db_file_page_copy(const char *src, const char *dst, char *err, size_t errlen)
+{
 	sqlite3 *from = NULL, *to = NULL;
 	int rc = -1;
 	if (access(dst, F_OK) == 0) {

@@ -545,7 +545,7 @@ static int snapshot_db(struct run *r, const char *live, const char *name, char *
 		       size_t len)
 {
 	snprintf(snap, len, "%s/%s", r->scratch, name);
-	return bst_db_file_snapshot(live, snap, r->err, r->errlen);
+	return bst_db_file_page_copy(live, snap, r->err, r->errlen);
 }
 
 static bool blob_name_ok(const char *name)
