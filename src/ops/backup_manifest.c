@@ -32,6 +32,17 @@ void bst_manifest_clear(struct bst_manifest *m)
 	m->n_blobs = m->cap_blobs = 0;
 }
 
+int bst_manifest_each_object(const struct bst_manifest *m,
+			     int (*fn)(void *cls, const char *hash, uint64_t size), void *cls)
+{
+	for (size_t i = 0; i < m->n_blobs; i++) {
+		int rc = fn(cls, m->blobs[i].hash, m->blobs[i].size);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 uint64_t bst_manifest_size(const struct bst_manifest *m)
 {
 	uint64_t total = 0;

@@ -53,6 +53,11 @@ struct bst_manifest {
 int bst_manifest_add_blob(struct bst_manifest *m, const struct bst_manifest_blob *b);
 /* Frees the blob array (the struct itself is the caller's). */
 void bst_manifest_clear(struct bst_manifest *m);
+/* Calls fn for every object of objects/ the manifest refers to (its
+ * stored hash, which names it, and size), stopping at the first non-zero
+ * return, which it returns. The same object may come more than once. */
+int bst_manifest_each_object(const struct bst_manifest *m,
+			     int (*fn)(void *cls, const char *hash, uint64_t size), void *cls);
 /* Total stored bytes the manifest refers to. */
 uint64_t bst_manifest_size(const struct bst_manifest *m);
 
