@@ -159,6 +159,57 @@ static int replicate_keys(struct bst_install *in, struct targets *ts, FILE *out)
 	return failed;
 }
 
+struct destroyed {
+	char (*v)[48];
+	size_t n;
+};
+
+static void on_report(void *cls, const struct bst_destruction_row *r)
+{
+	struct destroyed *d = cls;
+	char(*g)[48] = realloc(d->v, (d->n + 1) * sizeof *d->v);
+	if (!g)
+		return;
+	d->v = g;
+	snprintf(d->v[d->n++], sizeof *d->v, "%s", r->slug);
+}
+
+/* The copies of destroyed platforms that a target could not be reached to
+ * remove at the time (the destruction report says so): removed now. */
+static void purge_destroyed(struct bst_install *in, struct targets *ts, FILE *out)
+{
+	struct destroyed d = {0};
+	if (bst_q_destruction_each(in->control, NULL, on_report, &d) < 0 || d.n == 0) {
+		free(d.v);
+		return;
+	}
+	for (size_t i = 0; i < ts->n; i++) {
+		char err[800];
+		char **scopes = ts->t[i] ? bst_offsite_scopes(ts->t[i], err, sizeof err) : NULL;
+		for (char **p = scopes; p && *p; p++) {
+			struct bst_platform_row row;
+			bool gone = false;
+			for (size_t j = 0; j < d.n && !gone; j++)
+				gone = strcmp(d.v[j], *p) == 0;
+			if (!gone || bst_q_platform_get(in->control, *p, &row) == BST_QS_ONE_RESULT)
+				continue; /* a new platform of the same name is not the old one */
+			size_t files = 0;
+			if (bst_offsite_remove_scope(in, ts->t[i], *p, &files, err, sizeof err) != 0) {
+				bst_log_error("DESTROY of %s: its copies on [target %s] remain: %s", *p,
+					      ts->conf[i]->name, err);
+				continue;
+			}
+			bst_log_info("destroy of %s: its copies on [target %s] removed (%zu files)", *p,
+				     ts->conf[i]->name, files);
+			if (out)
+				fprintf(out, "%s (destroyed): its copies on [target %s] removed\n", *p,
+					ts->conf[i]->name);
+		}
+		bst_backup_scopes_free(scopes);
+	}
+	free(d.v);
+}
+
 /* Copies scope's backups to every target, then prunes them there when
  * asked. Returns the failures. */
 static int copy_scope(struct bst_install *in, const struct bst_config *cfg, const char *scope,
@@ -270,6 +321,8 @@ int bst_backup_job_run(struct bst_install *in, const struct bst_config *cfg, con
 		if (only)
 			break;
 	}
+	if (!only)
+		purge_destroyed(in, &ts, out);
 	targets_close(&ts);
 	bst_q_backup_events_prune(in->control, bst_now_ms() - EVENTS_KEPT_MS);
 	free(s.v);
@@ -287,6 +340,8 @@ int bst_backup_job_copy(struct bst_install *in, const struct bst_config *cfg, co
 		if (!only || strcmp(only, scopes[i]) == 0)
 			failed += copy_scope(in, cfg, scopes[i], &ts, prune, out);
 	bst_backup_scopes_free(scopes);
+	if (!only)
+		purge_destroyed(in, &ts, out);
 	targets_close(&ts);
 	return failed;
 }
@@ -468,8 +523,16 @@ void bst_backup_scheduled(struct bst_install *in, const struct bst_config *cfg, 
 		keys_sig[0] = '\0'; /* again at the next look */
 	for (size_t i = 0; i <= s.n; i++) {
 		const char *scope = i < s.n ? s.v[i] : BST_BACKUP_CONTROL_SCOPE;
-		if (!done_since(in, scope, slot))
+		if (!done_since(in, scope, slot)) {
 			bst_backup_job_run(in, cfg, scope, false, true, NULL);
+			/* once a day, after the last scope: what destructions left */
+			if (i == s.n && cfg->n_targets) {
+				struct targets ts;
+				targets_open(in, cfg, NULL, &ts);
+				purge_destroyed(in, &ts, NULL);
+				targets_close(&ts);
+			}
+		}
 		else if (copy_due(in, cfg, scope, now))
 			bst_backup_job_copy(in, cfg, scope, NULL, true, NULL);
 		else if (cfg->backup_drill_days)

@@ -323,6 +323,20 @@ int bst_restore_all(struct bst_install *in, const struct bst_config *cfg, const 
 		snprintf(dir, sizeof dir, "%s/platforms", in->dir);
 		mkdir(dir, 0700);
 		snprintf(dir, sizeof dir, "%s/platforms/%s", in->dir, slug);
+		/* destroyed after the control database's backup: its key is gone
+		 * from the replica, and so is the platform */
+		uint8_t key[BST_KEY_BYTES];
+		if (bst_install_key_load(in, slug, key, why, sizeof why) != 0) {
+			struct bst_platform_row row;
+			if (bst_q_platform_get(in->control, slug, &row) == BST_QS_ONE_RESULT)
+				bst_q_platform_delete(in->control, row.id);
+			if (out)
+				fprintf(out, "%s: not restored: its data key is not in the key store "
+					     "(the platform was destroyed)\n",
+					slug);
+			continue;
+		}
+		sodium_memzero(key, sizeof key);
 		if (bst_offsite_latest(t, slug, INT64_MAX, id, why, sizeof why) != 0 || !id[0] ||
 		    (mkdir(dir, 0700) != 0 && errno != EEXIST) || empty_db(dir, "main.db") != 0 ||
 		    empty_db(dir, "audit.db") != 0 ||

@@ -27,8 +27,9 @@ let remote; // the target's directory, as the SFTP server's disk holds it
 const sql = (file, q) => execFileSync('sqlite3', [file, q], { encoding: 'utf8' }).trim();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let configs = 0;
 function config(s, { pin = sshd.hostPin, dir = `${RUN}/bastide`, extra = '' } = {}) {
-	const file = join(s.dir, 'offsite.ini');
+	const file = join(s.dir, `offsite-${++configs}.ini`);
 	writeFileSync(file, [
 		'[target offsite]',
 		`url = sftp://${SFTP_USER}@127.0.0.1:${sshd.port}/~/${dir}`,
@@ -291,5 +292,50 @@ test('the scheduler copies, and its restore drill alerts on the health report an
 		for (const [f, data] of saved)
 			writeFileSync(f, data);
 		await s.dispose();
+	}
+});
+
+test('destroying a platform removes its copies from the target and its key from the replica; an unreachable target is finished later', async () => {
+	const conf = config(b);
+	for (const slug of ['gone', 'late']) {
+		await b.createPlatform(slug);
+		const run = await cli(b, conf, 'backup', 'run', '--platform', slug);
+		assert.equal(run.code, 0, run.stdout + run.stderr);
+		assert.ok(ids(join(remote, slug)).length === 1, slug);
+	}
+	// reachable: removed at once, and said so in the signed report
+	let r = await cli(b, conf, 'platform', 'destroy', 'gone', '--confirm', 'gone');
+	assert.equal(r.code, 0, r.stderr);
+	let report = JSON.parse(r.stdout);
+	assert.equal(report.off_site.length, 1);
+	assert.equal(report.off_site[0].target, 'offsite');
+	assert.equal(report.off_site[0].region, 'EU (France, Roubaix)');
+	assert.match(report.off_site[0].backups, /^removed \(\d+ files\)$/);
+	assert.match(report.off_site[0].key_store_replica, /^replaced by the key store without/);
+	assert.ok(!existsSync(join(remote, 'gone')));
+	// unreachable (a wrong pin): named in the report, removed by the next copy
+	const wrong = config(b, { pin: 'SHA256:' + Buffer.alloc(32, 9).toString('base64').replace(/=+$/, '') });
+	r = await cli(b, wrong, 'platform', 'destroy', 'late', '--confirm', 'late');
+	assert.equal(r.code, 0, r.stderr);
+	report = JSON.parse(r.stdout);
+	assert.match(report.off_site[0].backups, /^not reached .*removed later/);
+	assert.ok(existsSync(join(remote, 'late')));
+	const c = await cli(b, conf, 'backup', 'copy');
+	assert.equal(c.code, 0, c.stdout + c.stderr);
+	assert.match(c.stdout, /late \(destroyed\): its copies on \[target offsite\] removed/);
+	assert.ok(!existsSync(join(remote, 'late')));
+	// a new machine rebuilt from the target knows neither: their keys are
+	// gone from the replica, even though an older control backup lists them
+	const fresh = new Bastide('backup-offsite-after');
+	try {
+		await fresh.cli('init');
+		copyFileSync(join(b.data, 'master.key'), join(fresh.data, 'master.key'));
+		const all = await cli(fresh, config(fresh), 'restore', '--all', '--from', 'offsite');
+		assert.equal(all.code, 0, all.stdout + all.stderr);
+		const list = (await fresh.cli('platform', 'list')).stdout;
+		assert.doesNotMatch(list, /^(gone|late)\s/m);
+		assert.match(list, /^demo\s/m);
+	} finally {
+		await fresh.dispose();
 	}
 });
