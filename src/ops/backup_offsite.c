@@ -24,8 +24,8 @@
 #define REL_MAX 600
 /* A backup's own files (other than its objects) are small; objects are
  * bounded by the largest document (2 GB) once compressed and encrypted. */
-#define FILE_MAX ((uint64_t)1 << 40)
-#define KEYS_DB "keys.db"
+#define FILE_MAX  ((uint64_t)1 << 40)
+#define KEYS_DB   "keys.db"
 #define AUDIT_KEY "audit.key"
 #define AUDIT_PUB "audit.pub"
 
@@ -71,8 +71,8 @@ static int insert_sorted(char ***v, size_t *n, size_t *cap, const char *name)
 }
 
 /* The sorted names of directory rel on t. */
-static int list_sorted(struct bst_target *t, const char *rel, char ***v, size_t *n, char *err,
-		       size_t errlen)
+static int list_sorted(struct bst_target *t, const char *rel, char ***v, size_t *n,
+		       char *err, size_t errlen)
 {
 	if (bst_target_list(t, rel, v, n, err, errlen) != 0)
 		return -1;
@@ -163,14 +163,16 @@ static int fetch_manifests(struct view *v, struct bst_target *t, const char *sco
 	for (size_t i = 0; i < n; i++) {
 		backup_path(&v->in, scope, ids[i], dir, sizeof dir);
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+			snprintf(err, errlen, "cannot create %s: %s", dir,
+				 strerror(errno));
 			return -1;
 		}
 		for (size_t j = 0; j < 2; j++) {
 			snprintf(rel, sizeof rel, "%s/%s/%s", scope, ids[i], files[j]);
 			snprintf(path, sizeof path, "%s/%s", dir, files[j]);
 			/* a missing one: the listing says the backup is unreadable */
-			if (bst_target_get(t, rel, path, BST_MANIFEST_MAX_BYTES, err, errlen) < 0)
+			if (bst_target_get(t, rel, path, BST_MANIFEST_MAX_BYTES, err,
+					   errlen) < 0)
 				return -1;
 		}
 	}
@@ -196,7 +198,8 @@ static int remote_ids(struct bst_target *t, const char *scope, char ***ids, size
 		int64_t ms;
 		if (bst_backup_id_parse(names[i], &ms)) {
 			names[(*n)++] = names[i];
-		} else if (tmps && strncmp(names[i], TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
+		} else if (tmps &&
+			   strncmp(names[i], TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
 			char **g = realloc(*tmps, (*n_tmps + 1) * sizeof *g);
 			if (!g) {
 				free(names[i]);
@@ -251,8 +254,8 @@ static int push_one(struct push *p, const char *id, const struct bst_manifest *m
 {
 	if (bst_manifest_each_object(m, push_object, p) != 0)
 		return -1;
-	char dir[BACKUP_PATH_MAX], local[BACKUP_PATH_MAX + 300], rel[2 * REL_MAX], tmp[REL_MAX],
-	    final[REL_MAX];
+	char dir[BACKUP_PATH_MAX], local[BACKUP_PATH_MAX + 300], rel[2 * REL_MAX],
+	    tmp[REL_MAX], final[REL_MAX];
 	backup_path(p->in, p->scope, id, dir, sizeof dir);
 	snprintf(tmp, sizeof tmp, "%s/" TMP_PREFIX "%s", p->scope, id);
 	snprintf(final, sizeof final, "%s/%s", p->scope, id);
@@ -315,10 +318,11 @@ int bst_offsite_push(struct bst_install *in, struct bst_target *t, const char *s
 			continue;
 		struct bst_manifest m;
 		char why[300];
-		if (backup_manifest_load(in, scope, ids[i], pk, &m, why, sizeof why) != 0) {
+		if (backup_manifest_load(in, scope, ids[i], pk, &m, why, sizeof why) !=
+		    0) {
 			/* never copy what does not verify: it would look like a backup */
-			bst_log_error("backup %s/%s is not copied to [target %s]: %s", scope, ids[i],
-				      bst_target_conf_of(t)->name, why);
+			bst_log_error("backup %s/%s is not copied to [target %s]: %s",
+				      scope, ids[i], bst_target_conf_of(t)->name, why);
 			continue;
 		}
 		int one = push_one(&p, ids[i], &m);
@@ -340,8 +344,8 @@ cleanup:
 /* ---- listing and pruning on a target ---- */
 
 int bst_offsite_list(struct bst_install *in, struct bst_target *t, const char *scope,
-		     const struct bst_retention *r, struct bst_backup_info **out, size_t *n,
-		     char *err, size_t errlen)
+		     const struct bst_retention *r, struct bst_backup_info **out,
+		     size_t *n, char *err, size_t errlen)
 {
 	*out = NULL;
 	*n = 0;
@@ -426,8 +430,8 @@ int bst_offsite_prune(struct bst_install *in, struct bst_target *t, const char *
 		snprintf(rel, sizeof rel, "%s/%s", scope, ids[i]);
 		if (remove_dir(t, rel, NULL, err, errlen) != 0)
 			goto cleanup;
-		bst_log_info("backup: %s/%s removed from [target %s] (retention)", scope, ids[i],
-			     bst_target_conf_of(t)->name);
+		bst_log_info("backup: %s/%s removed from [target %s] (retention)", scope,
+			     ids[i], bst_target_conf_of(t)->name);
 		(*removed)++;
 	}
 	/* the objects: only when every remaining manifest reads */
@@ -439,10 +443,12 @@ int bst_offsite_prune(struct bst_install *in, struct bst_target *t, const char *
 	for (size_t i = 0; i < n_keep; i++) {
 		struct bst_manifest m;
 		char why[300];
-		if (backup_manifest_load(&v.in, scope, keep[i], pk, &m, why, sizeof why) != 0) {
-			bst_log_error("backup: %s/%s on [target %s] is unreadable (%s): no object "
-				      "removed there",
-				      scope, keep[i], bst_target_conf_of(t)->name, why);
+		if (backup_manifest_load(&v.in, scope, keep[i], pk, &m, why,
+					 sizeof why) != 0) {
+			bst_log_error(
+			    "backup: %s/%s on [target %s] is unreadable (%s): no object "
+			    "removed there",
+			    scope, keep[i], bst_target_conf_of(t)->name, why);
 			rc = 0;
 			goto cleanup;
 		}
@@ -566,12 +572,13 @@ static int fetch_object(void *cls, const char *hash, uint64_t size)
 			 bst_target_conf_of(f->t)->name);
 	if (rc != 1)
 		return -1;
-	if (stat(tmp, &st) != 0 || (uint64_t)st.st_size != size || blake2b_file(tmp, got) != 0 ||
-	    strcmp(got, hash) != 0) {
-		snprintf(f->err, f->errlen,
-			 "%s on [target %s] is not the object its manifest lists (size or "
-			 "BLAKE2b differs)",
-			 rel, bst_target_conf_of(f->t)->name);
+	if (stat(tmp, &st) != 0 || (uint64_t)st.st_size != size ||
+	    blake2b_file(tmp, got) != 0 || strcmp(got, hash) != 0) {
+		snprintf(
+		    f->err, f->errlen,
+		    "%s on [target %s] is not the object its manifest lists (size or "
+		    "BLAKE2b differs)",
+		    rel, bst_target_conf_of(f->t)->name);
 		unlink(tmp);
 		return -1;
 	}
@@ -589,8 +596,8 @@ int bst_offsite_fetch(struct bst_install *in, struct bst_target *t, const char *
 	int lock = bst_backup_lock(in, scope, true, err, errlen);
 	if (lock < 0)
 		return -1;
-	char final[BACKUP_PATH_MAX], tmp[BACKUP_PATH_MAX + 64], path[BACKUP_PATH_MAX + 320],
-	    rel[REL_MAX];
+	char final[BACKUP_PATH_MAX], tmp[BACKUP_PATH_MAX + 64],
+	    path[BACKUP_PATH_MAX + 320], rel[REL_MAX];
 	struct fetch f = {.in = in, .t = t, .scope = scope, .err = err, .errlen = errlen};
 	struct bst_manifest m = {0};
 	char **names = NULL;
@@ -622,8 +629,8 @@ int bst_offsite_fetch(struct bst_install *in, struct bst_target *t, const char *
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (names[i][0] == '.' || strchr(names[i], '/')) {
-			snprintf(err, errlen, "%s/%s on [target %s]: unexpected file %s", scope, id,
-				 bst_target_conf_of(t)->name, names[i]);
+			snprintf(err, errlen, "%s/%s on [target %s]: unexpected file %s",
+				 scope, id, bst_target_conf_of(t)->name, names[i]);
 			goto cleanup;
 		}
 		snprintf(rel, sizeof rel, "%s/%s/%s", scope, id, names[i]);
@@ -644,8 +651,10 @@ int bst_offsite_fetch(struct bst_install *in, struct bst_target *t, const char *
 	}
 	if (bst_manifest_each_object(&m, fetch_object, &f) != 0)
 		goto cleanup;
-	if (bst_fsync_dir(f.objects) != 0 || bst_fsync_dir(tmp) != 0 || rename(tmp, final) != 0) {
-		snprintf(err, errlen, "cannot move %s into place: %s", tmp, strerror(errno));
+	if (bst_fsync_dir(f.objects) != 0 || bst_fsync_dir(tmp) != 0 ||
+	    rename(tmp, final) != 0) {
+		snprintf(err, errlen, "cannot move %s into place: %s", tmp,
+			 strerror(errno));
 		goto cleanup;
 	}
 	backup_path(in, scope, NULL, path, sizeof path);
@@ -661,7 +670,7 @@ cleanup:
 }
 
 int bst_offsite_latest(struct bst_target *t, const char *scope, int64_t at_ms,
-		     char id[BST_BACKUP_ID_LEN + 1], char *err, size_t errlen)
+		       char id[BST_BACKUP_ID_LEN + 1], char *err, size_t errlen)
 {
 	char **ids = NULL;
 	size_t n = 0;
@@ -707,8 +716,10 @@ int bst_offsite_verify(struct bst_install *in, struct bst_target *t, const char 
 	char why[1200];
 	if (view_open(in, what, &v, err, errlen) == 0) {
 		if (bst_offsite_fetch(&v.in, t, scope, out_id, why, sizeof why) != 0 ||
-		    bst_backup_verify(&v.in, scope, out_id, &checked, why, sizeof why) != 0)
-			snprintf(err, errlen, "[target %s]: %s", bst_target_conf_of(t)->name, why);
+		    bst_backup_verify(&v.in, scope, out_id, &checked, why, sizeof why) !=
+			0)
+			snprintf(err, errlen, "[target %s]: %s",
+				 bst_target_conf_of(t)->name, why);
 		else
 			rc = 0;
 	}
@@ -732,7 +743,8 @@ int bst_offsite_fetch_latest(struct bst_install *in, const struct bst_config *cf
 			continue;
 		}
 		if (bst_offsite_latest(t, scope, at_ms, id, why, sizeof why) != 0)
-			bst_log_warn("restore: [target %s]: %s", cfg->targets[i].name, why);
+			bst_log_warn("restore: [target %s]: %s", cfg->targets[i].name,
+				     why);
 		else if (id[0] && strcmp(id, best) > 0) {
 			snprintf(best, sizeof best, "%s", id);
 			from = &cfg->targets[i];
@@ -755,8 +767,8 @@ int bst_offsite_fetch_latest(struct bst_install *in, const struct bst_config *cf
 int bst_offsite_keys_push(struct bst_install *in, struct bst_target *t, char *err,
 			  size_t errlen)
 {
-	char scratch[BACKUP_PATH_MAX], src[BACKUP_PATH_MAX + 32], dst[BACKUP_PATH_MAX + 32],
-	    what[64];
+	char scratch[BACKUP_PATH_MAX], src[BACKUP_PATH_MAX + 32],
+	    dst[BACKUP_PATH_MAX + 32], what[64];
 	snprintf(what, sizeof what, "keys-%s", bst_target_conf_of(t)->name);
 	if (backup_scratch(in, what, scratch, sizeof scratch, err, errlen) != 0)
 		return -1;
@@ -771,16 +783,20 @@ int bst_offsite_keys_push(struct bst_install *in, struct bst_target *t, char *er
 		goto cleanup;
 	snprintf(src, sizeof src, "%s/" KEYS_DB ".bst", scratch);
 	if (bst_backup_file_write(dst, src, key, BST_OFFSITE_KEYS_DIR, KEYS_DB,
-				  BST_BACKUP_ZSTD_LEVEL, NULL, NULL, &o, err, errlen) != 0)
+				  BST_BACKUP_ZSTD_LEVEL, NULL, NULL, &o, err,
+				  errlen) != 0)
 		goto cleanup;
 	unlink(dst);
-	if (bst_target_put(t, src, BST_OFFSITE_KEYS_DIR "/" KEYS_DB ".bst", err, errlen) != 0)
+	if (bst_target_put(t, src, BST_OFFSITE_KEYS_DIR "/" KEYS_DB ".bst", err,
+			   errlen) != 0)
 		goto cleanup;
 	snprintf(src, sizeof src, "%s/" AUDIT_KEY, in->dir);
 	snprintf(dst, sizeof dst, "%s/" AUDIT_KEY ".bst", scratch);
 	if (bst_backup_file_write(src, dst, key, BST_OFFSITE_KEYS_DIR, AUDIT_KEY,
-				  BST_BACKUP_ZSTD_LEVEL, NULL, NULL, &o, err, errlen) != 0 ||
-	    bst_target_put(t, dst, BST_OFFSITE_KEYS_DIR "/" AUDIT_KEY ".bst", err, errlen) != 0)
+				  BST_BACKUP_ZSTD_LEVEL, NULL, NULL, &o, err,
+				  errlen) != 0 ||
+	    bst_target_put(t, dst, BST_OFFSITE_KEYS_DIR "/" AUDIT_KEY ".bst", err,
+			   errlen) != 0)
 		goto cleanup;
 	snprintf(src, sizeof src, "%s/" AUDIT_PUB, in->dir);
 	if (bst_target_put(t, src, BST_OFFSITE_KEYS_DIR "/" AUDIT_PUB, err, errlen) != 0)
@@ -802,7 +818,8 @@ static int fetch_sealed(struct bst_target *t, const char *scratch, const char *n
 	snprintf(tmp, sizeof tmp, "%s/%s.bst", scratch, name);
 	int got = bst_target_get(t, rel, tmp, 1u << 30, err, errlen);
 	if (got == 0)
-		snprintf(err, errlen, "[target %s] holds no %s: no key-store replica there",
+		snprintf(err, errlen,
+			 "[target %s] holds no %s: no key-store replica there",
 			 bst_target_conf_of(t)->name, rel);
 	if (got != 1)
 		return -1;
@@ -811,8 +828,8 @@ static int fetch_sealed(struct bst_target *t, const char *scratch, const char *n
 	if (bst_backup_file_read(tmp, dst, key, BST_OFFSITE_KEYS_DIR, name, &o, why,
 				 sizeof why) != 0) {
 		snprintf(err, errlen,
-			 "%s on [target %s] does not decrypt under this master key: %s", rel,
-			 bst_target_conf_of(t)->name, why);
+			 "%s on [target %s] does not decrypt under this master key: %s",
+			 rel, bst_target_conf_of(t)->name, why);
 		return -1;
 	}
 	return 0;
@@ -821,7 +838,8 @@ static int fetch_sealed(struct bst_target *t, const char *scratch, const char *n
 int bst_offsite_keys_fetch(struct bst_install *in, struct bst_target *t, char *err,
 			   size_t errlen)
 {
-	char scratch[BACKUP_PATH_MAX], path[BACKUP_PATH_MAX + 32], live[BACKUP_PATH_MAX + 32];
+	char scratch[BACKUP_PATH_MAX], path[BACKUP_PATH_MAX + 32],
+	    live[BACKUP_PATH_MAX + 32];
 	if (backup_scratch(in, "keys-fetch", scratch, sizeof scratch, err, errlen) != 0)
 		return -1;
 	uint8_t key[BST_KEY_BYTES];
@@ -860,8 +878,8 @@ cleanup:
 
 /* ---- destruction ---- */
 
-int bst_offsite_remove_scope(struct bst_install *in, struct bst_target *t, const char *scope,
-			     size_t *files, char *err, size_t errlen)
+int bst_offsite_remove_scope(struct bst_install *in, struct bst_target *t,
+			     const char *scope, size_t *files, char *err, size_t errlen)
 {
 	*files = 0;
 	int lock = bst_backup_lock(in, scope, true, err, errlen);

@@ -51,7 +51,7 @@ static void fill(struct bst_install *in, const struct bst_config *cfg,
 							&s->backup) == BST_QS_ONE_RESULT;
 		struct bst_backup_event last;
 		if (bst_q_backup_event_last(db, s->scope, "backup", "", false, &last) ==
-			    BST_QS_ONE_RESULT &&
+			BST_QS_ONE_RESULT &&
 		    !last.ok) {
 			s->failure = last;
 			s->has_failure = true;
@@ -67,11 +67,12 @@ static void fill(struct bst_install *in, const struct bst_config *cfg,
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		struct bst_backup_status_target *t = &s->targets[i];
 		const char *name = cfg->targets[i].name;
-		t->has_copy = bst_q_backup_event_last(db, s->scope, keys ? "keys" : "copy", name,
-						      false, &t->copy) == BST_QS_ONE_RESULT;
-		t->has_verify = !keys && bst_q_backup_event_last(db, s->scope, "verify", name,
-								 false, &t->verify) ==
-						 BST_QS_ONE_RESULT;
+		t->has_copy =
+		    bst_q_backup_event_last(db, s->scope, keys ? "keys" : "copy", name,
+					    false, &t->copy) == BST_QS_ONE_RESULT;
+		t->has_verify =
+		    !keys && bst_q_backup_event_last(db, s->scope, "verify", name, false,
+						     &t->verify) == BST_QS_ONE_RESULT;
 	}
 }
 
@@ -85,7 +86,8 @@ int bst_backup_status_get(struct bst_install *in, const struct bst_config *cfg,
 		free(l.v);
 		return -1;
 	}
-	if (!add(&l, BST_BACKUP_CONTROL_SCOPE) || (cfg->n_targets && !add(&l, BST_OFFSITE_KEYS_DIR))) {
+	if (!add(&l, BST_BACKUP_CONTROL_SCOPE) ||
+	    (cfg->n_targets && !add(&l, BST_OFFSITE_KEYS_DIR))) {
 		free(l.v);
 		return -1;
 	}
@@ -96,22 +98,26 @@ int bst_backup_status_get(struct bst_install *in, const struct bst_config *cfg,
 	return 0;
 }
 
-bool bst_backup_status_alarm(const struct bst_backup_status *s, const struct bst_config *cfg,
-			     int64_t now, char *reason, size_t len)
+bool bst_backup_status_alarm(const struct bst_backup_status *s,
+			     const struct bst_config *cfg, int64_t now, char *reason,
+			     size_t len)
 {
 	reason[0] = '\0';
 	bool keys = strcmp(s->scope, BST_OFFSITE_KEYS_DIR) == 0;
 	if (!keys) {
 		if (s->has_failure) {
-			snprintf(reason, len, "the last backup failed: %s", s->failure.problem);
+			snprintf(reason, len, "the last backup failed: %s",
+				 s->failure.problem);
 			return true;
 		}
-		if (cfg->backup_enabled && (!s->has_backup || now - s->backup.at_ms > LATE_MS)) {
+		if (cfg->backup_enabled &&
+		    (!s->has_backup || now - s->backup.at_ms > LATE_MS)) {
 			snprintf(reason, len, "no backup in the last 26 hours");
 			return true;
 		}
 		if (s->has_verify && !s->verify.ok) {
-			snprintf(reason, len, "the last verification failed: %s", s->verify.problem);
+			snprintf(reason, len, "the last verification failed: %s",
+				 s->verify.problem);
 			return true;
 		}
 	}
@@ -124,7 +130,8 @@ bool bst_backup_status_alarm(const struct bst_backup_status *s, const struct bst
 			return true;
 		}
 		if (t->has_verify && !t->verify.ok) {
-			snprintf(reason, len, "[target %s]: the last verification failed: %s",
+			snprintf(reason, len,
+				 "[target %s]: the last verification failed: %s",
 				 cfg->targets[i].name, t->verify.problem);
 			return true;
 		}
@@ -143,7 +150,8 @@ static void when(int64_t ms, char out[32])
 	out[17] = '\0';
 }
 
-int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg, FILE *out)
+int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg,
+			    FILE *out)
 {
 	struct bst_backup_status *v;
 	size_t n;
@@ -159,19 +167,23 @@ int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg
 		bool alarm = bst_backup_status_alarm(s, cfg, now, reason, sizeof reason);
 		problems += alarm;
 		if (strcmp(s->scope, BST_OFFSITE_KEYS_DIR) == 0) {
-			fprintf(out, "key store%s%s\n", alarm ? ": ATTENTION: " : "", reason);
+			fprintf(out, "key store%s%s\n", alarm ? ": ATTENTION: " : "",
+				reason);
 		} else {
 			when(s->has_backup ? s->backup.at_ms : 0, a);
 			fprintf(out, "%s: last backup %s", s->scope, a);
 			if (s->has_backup)
-				fprintf(out, " (%.1f h ago), %.1f MB, %.1f MB written, %.1f s",
+				fprintf(out,
+					" (%.1f h ago), %.1f MB, %.1f MB written, %.1f s",
 					(double)(now - s->backup.at_ms) / 3.6e6,
-					(double)s->backup.size / 1e6, (double)s->backup.written / 1e6,
+					(double)s->backup.size / 1e6,
+					(double)s->backup.written / 1e6,
 					(double)s->backup.duration_ms / 1000);
 			fprintf(out, ", %zu kept here", s->n_local);
 			if (s->has_verify) {
 				when(s->verify.at_ms, b);
-				fprintf(out, ", verified %s %s", b, s->verify.ok ? "ok" : "FAILED");
+				fprintf(out, ", verified %s %s", b,
+					s->verify.ok ? "ok" : "FAILED");
 			}
 			fprintf(out, "%s%s\n", alarm ? ": ATTENTION: " : "", reason);
 		}
@@ -179,13 +191,16 @@ int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg
 			const struct bst_backup_status_target *t = &s->targets[j];
 			when(t->has_copy ? t->copy.at_ms : 0, a);
 			when(t->has_verify ? t->verify.at_ms : 0, b);
-			fprintf(out, "  [target %s] %s, %s: %s %s %s", cfg->targets[j].name,
-				cfg->targets[j].provider, cfg->targets[j].region,
-				strcmp(s->scope, BST_OFFSITE_KEYS_DIR) == 0 ? "replicated" : "copied",
+			fprintf(out, "  [target %s] %s, %s: %s %s %s",
+				cfg->targets[j].name, cfg->targets[j].provider,
+				cfg->targets[j].region,
+				strcmp(s->scope, BST_OFFSITE_KEYS_DIR) == 0 ? "replicated"
+									    : "copied",
 				a, t->has_copy ? (t->copy.ok ? "ok" : "FAILED") : "");
 			if (strcmp(s->scope, BST_OFFSITE_KEYS_DIR) != 0)
 				fprintf(out, ", verified %s %s", b,
-					t->has_verify ? (t->verify.ok ? "ok" : "FAILED") : "");
+					t->has_verify ? (t->verify.ok ? "ok" : "FAILED")
+						      : "");
 			fputc('\n', out);
 		}
 	}
@@ -193,10 +208,13 @@ int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg
 	return problems;
 }
 
-int bst_backup_targets_print(struct bst_install *in, const struct bst_config *cfg, FILE *out)
+int bst_backup_targets_print(struct bst_install *in, const struct bst_config *cfg,
+			     FILE *out)
 {
 	if (cfg->n_targets == 0) {
-		fprintf(out, "no [target] in the configuration: backups stay on this machine\n");
+		fprintf(
+		    out,
+		    "no [target] in the configuration: backups stay on this machine\n");
 		return 0;
 	}
 	uint8_t pk[32];

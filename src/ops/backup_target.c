@@ -17,7 +17,7 @@
 /* Written once in a target's directory: whose copies it holds. */
 #define MARKER_FILE "BASTIDE-TARGET"
 #define MARKER_HEAD "Bastide backup target of the installation whose public key is "
-#define PATH_LEN 1400
+#define PATH_LEN    1400
 
 struct bst_target {
 	const struct bst_target_conf *tc;
@@ -35,10 +35,10 @@ int bst_target_check(const struct bst_target_conf *tc, char *err, size_t errlen)
 	char why[300];
 	if (strncmp(tc->url, "sftp://", 7) == 0) {
 		struct bst_transfer_url u;
-		struct bst_transfer_auth a = {.ssh_key = tc->ssh_key[0] ? tc->ssh_key : NULL,
-					      .host_key_sha256 = tc->host_key_sha256[0]
-								     ? tc->host_key_sha256
-								     : NULL};
+		struct bst_transfer_auth a = {
+		    .ssh_key = tc->ssh_key[0] ? tc->ssh_key : NULL,
+		    .host_key_sha256 =
+			tc->host_key_sha256[0] ? tc->host_key_sha256 : NULL};
 		if (bst_transfer_parse_url(tc->url, &u, why, sizeof why) != 0 ||
 		    bst_transfer_check_auth(&u, &a, why, sizeof why) != 0) {
 			/* the words of the CLI's options are the settings' here */
@@ -48,14 +48,16 @@ int bst_target_check(const struct bst_target_conf *tc, char *err, size_t errlen)
 		return 0;
 	}
 	if (tc->url[0] != '/' || strstr(tc->url, "/../") || strstr(tc->url, "/./")) {
-		snprintf(err, errlen,
-			 "[target %s] url must be sftp://USER@HOST[:PORT]/DIR or an absolute "
-			 "directory",
-			 tc->name);
+		snprintf(
+		    err, errlen,
+		    "[target %s] url must be sftp://USER@HOST[:PORT]/DIR or an absolute "
+		    "directory",
+		    tc->name);
 		return -1;
 	}
 	if (tc->ssh_key[0] || tc->host_key_sha256[0]) {
-		snprintf(err, errlen, "[target %s]: ssh_key and host_key_sha256 are for sftp://",
+		snprintf(err, errlen,
+			 "[target %s]: ssh_key and host_key_sha256 are for sftp://",
 			 tc->name);
 		return -1;
 	}
@@ -134,20 +136,21 @@ cleanup:
 	return rc;
 }
 
-int bst_target_put(struct bst_target *t, const char *local_path, const char *rel, char *err,
-		   size_t errlen)
+int bst_target_put(struct bst_target *t, const char *local_path, const char *rel,
+		   char *err, size_t errlen)
 {
 	if (t->sftp)
 		return bst_sftp_put(t->sftp, local_path, rel, err, errlen);
 	return local_put(t, local_path, rel, err, errlen);
 }
 
-int bst_target_get(struct bst_target *t, const char *rel, const char *local_path, uint64_t max,
-		   char *err, size_t errlen)
+int bst_target_get(struct bst_target *t, const char *rel, const char *local_path,
+		   uint64_t max, char *err, size_t errlen)
 {
 	int out = open(local_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", local_path, strerror(errno));
+		snprintf(err, errlen, "cannot create %s: %s", local_path,
+			 strerror(errno));
 		return -1;
 	}
 	int rc;
@@ -156,15 +159,17 @@ int bst_target_get(struct bst_target *t, const char *rel, const char *local_path
 	} else {
 		char src[PATH_LEN];
 		struct stat st;
-		int in = rel_path(t, rel, src, sizeof src) == 0 ? open(src, O_RDONLY | O_CLOEXEC)
-								 : -1;
+		int in = rel_path(t, rel, src, sizeof src) == 0
+			     ? open(src, O_RDONLY | O_CLOEXEC)
+			     : -1;
 		if (in < 0 && errno == ENOENT) {
 			rc = 0;
 		} else if (in < 0 || fstat(in, &st) != 0 || (uint64_t)st.st_size > max ||
 			   copy_fd(in, out) != 0) {
 			snprintf(err, errlen, "cannot read %s: %s", src,
-				 in >= 0 && (uint64_t)st.st_size > max ? "larger than expected"
-								       : strerror(errno));
+				 in >= 0 && (uint64_t)st.st_size > max
+				     ? "larger than expected"
+				     : strerror(errno));
 			rc = -1;
 		} else {
 			rc = 1;
@@ -189,8 +194,8 @@ void bst_target_names_free(char **names, size_t n)
 	free(names);
 }
 
-int bst_target_list(struct bst_target *t, const char *rel, char ***names, size_t *n, char *err,
-		    size_t errlen)
+int bst_target_list(struct bst_target *t, const char *rel, char ***names, size_t *n,
+		    char *err, size_t errlen)
 {
 	if (t->sftp)
 		return bst_sftp_list(t->sftp, rel, names, n, err, errlen);
@@ -241,7 +246,8 @@ int bst_target_remove(struct bst_target *t, char *const *rels, size_t n, char *e
 	for (size_t i = 0; i < n; i++) {
 		rel_path(t, rels[i], path, sizeof path);
 		if (unlink(path) != 0 && errno != ENOENT) {
-			snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+			snprintf(err, errlen, "cannot remove %s: %s", path,
+				 strerror(errno));
 			return -1;
 		}
 	}
@@ -278,7 +284,8 @@ int bst_target_rename(struct bst_target *t, const char *from, const char *to, ch
 }
 
 /* The mark: whose target this is. */
-static int check_mark(struct bst_target *t, const uint8_t mark[32], char *err, size_t errlen)
+static int check_mark(struct bst_target *t, const uint8_t mark[32], char *err,
+		      size_t errlen)
 {
 	char want[sizeof MARKER_HEAD + 70], hex[65], tmp[] = "/tmp/bastide-mark-XXXXXX";
 	sodium_bin2hex(hex, sizeof hex, mark, 32);
@@ -299,17 +306,19 @@ static int check_mark(struct bst_target *t, const uint8_t mark[32], char *err, s
 		have[n > 0 ? n : 0] = '\0';
 		rc = strcmp(have, want) == 0 ? 0 : -1;
 		if (rc != 0)
-			snprintf(err, errlen,
-				 "[target %s] holds the copies of another installation (its "
-				 "%s says so): not used, so that neither prunes the other's",
-				 t->tc->name, MARKER_FILE);
+			snprintf(
+			    err, errlen,
+			    "[target %s] holds the copies of another installation (its "
+			    "%s says so): not used, so that neither prunes the other's",
+			    t->tc->name, MARKER_FILE);
 	} else if (rc == 0) {
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		rc = fd >= 0 && bst_write_all(fd, want, strlen(want)) == 0 ? 0 : -1;
 		if (fd >= 0)
 			close(fd);
 		if (rc != 0)
-			snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+			snprintf(err, errlen, "cannot write %s: %s", tmp,
+				 strerror(errno));
 		else
 			rc = bst_target_put(t, tmp, MARKER_FILE, err, errlen);
 	}
@@ -345,9 +354,10 @@ int bst_target_open(const struct bst_target_conf *tc, const uint8_t *mark,
 		while (n > 1 && t->root[n - 1] == '/')
 			t->root[--n] = '\0';
 		struct stat st;
-		if (stat(t->root, &st) != 0 && (errno != ENOENT || mkdir(t->root, 0700) != 0)) {
-			snprintf(err, errlen, "[target %s]: cannot use %s: %s", tc->name, t->root,
-				 strerror(errno));
+		if (stat(t->root, &st) != 0 &&
+		    (errno != ENOENT || mkdir(t->root, 0700) != 0)) {
+			snprintf(err, errlen, "[target %s]: cannot use %s: %s", tc->name,
+				 t->root, strerror(errno));
 			free(t);
 			return -1;
 		}

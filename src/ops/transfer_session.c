@@ -22,7 +22,7 @@
  * between two operations is made again. */
 #define ATTEMPTS 3
 /* Quote commands sent on one request. */
-#define BATCH 64
+#define BATCH        64
 #define PATH_MAX_LEN (BST_TRANSFER_PATH_MAX + 256)
 
 struct bst_sftp {
@@ -82,13 +82,16 @@ static int failed(struct bst_sftp *s, CURLcode rc, const char *what, const char 
 {
 	const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION)
-		snprintf(err, errlen,
-			 "%s: the server's host key is not the one pinned (%s): nothing done",
-			 s->u.host, why);
+		snprintf(
+		    err, errlen,
+		    "%s: the server's host key is not the one pinned (%s): nothing done",
+		    s->u.host, why);
 	else if (rc == CURLE_LOGIN_DENIED)
-		snprintf(err, errlen, "%s: the server refused the key (%s)", s->u.host, why);
+		snprintf(err, errlen, "%s: the server refused the key (%s)", s->u.host,
+			 why);
 	else
-		snprintf(err, errlen, "%s %s: %s", what, rel[0] ? rel : "the directory", why);
+		snprintf(err, errlen, "%s %s: %s", what, rel[0] ? rel : "the directory",
+			 why);
 	return -1;
 }
 
@@ -153,11 +156,12 @@ static struct curl_slist *cmd(struct bst_sftp *s, struct curl_slist *l, const ch
 
 /* ---- the session ---- */
 
-static int list_raw(struct bst_sftp *s, const char *rel, char ***names, size_t *n, bool *missing,
-		    char *err, size_t errlen);
+static int list_raw(struct bst_sftp *s, const char *rel, char ***names, size_t *n,
+		    bool *missing, char *err, size_t errlen);
 
 int bst_sftp_open(const struct bst_transfer_url *u, const char *ssh_key,
-		  const char *host_key_sha256, struct bst_sftp **out, char *err, size_t errlen)
+		  const char *host_key_sha256, struct bst_sftp **out, char *err,
+		  size_t errlen)
 {
 	*out = NULL;
 	if (u->proto != BST_TRANSFER_SFTP) {
@@ -172,9 +176,10 @@ int bst_sftp_open(const struct bst_transfer_url *u, const char *ssh_key,
 	s->u = *u;
 	struct stat st;
 	if (!transfer_host_pin(host_key_sha256, s->pin)) {
-		snprintf(err, errlen,
-			 "host_key_sha256 must be the base64 of a SHA-256, as ssh-keygen -lf "
-			 "prints it after \"SHA256:\"");
+		snprintf(
+		    err, errlen,
+		    "host_key_sha256 must be the base64 of a SHA-256, as ssh-keygen -lf "
+		    "prints it after \"SHA256:\"");
 		goto fail;
 	}
 	if (snprintf(s->key, sizeof s->key, "%s", ssh_key) >= (int)sizeof s->key ||
@@ -186,7 +191,8 @@ int bst_sftp_open(const struct bst_transfer_url *u, const char *ssh_key,
 	snprintf(s->pubkey, sizeof s->pubkey, "%s.pub", s->key);
 	if (stat(s->pubkey, &st) != 0)
 		s->pubkey[0] = '\0';
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(s->c = curl_easy_init())) {
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    !(s->c = curl_easy_init())) {
 		snprintf(err, errlen, "cannot start libcurl");
 		goto fail;
 	}
@@ -235,7 +241,8 @@ static void prep_put(struct bst_sftp *s, void *cls)
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_READDATA, p->f);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, p->size);
-	curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS, (long)CURLFTP_CREATE_DIR_RETRY);
+	curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS,
+			 (long)CURLFTP_CREATE_DIR_RETRY);
 	curl_easy_setopt(c, CURLOPT_POSTQUOTE, p->post);
 }
 
@@ -376,8 +383,8 @@ static void prep_list(struct bst_sftp *s, void *cls)
 	curl_easy_setopt(s->c, CURLOPT_WRITEDATA, q->l);
 }
 
-static int list_raw(struct bst_sftp *s, const char *rel, char ***names, size_t *n, bool *missing,
-		    char *err, size_t errlen)
+static int list_raw(struct bst_sftp *s, const char *rel, char ***names, size_t *n,
+		    bool *missing, char *err, size_t errlen)
 {
 	*names = NULL;
 	*n = 0;
@@ -435,8 +442,8 @@ oom:
 	return -1;
 }
 
-int bst_sftp_list(struct bst_sftp *s, const char *rel, char ***names, size_t *n, char *err,
-		  size_t errlen)
+int bst_sftp_list(struct bst_sftp *s, const char *rel, char ***names, size_t *n,
+		  char *err, size_t errlen)
 {
 	bool missing;
 	return list_raw(s, rel, names, n, &missing, err, errlen);
@@ -444,14 +451,16 @@ int bst_sftp_list(struct bst_sftp *s, const char *rel, char ***names, size_t *n,
 
 /* ---- remove, rmdir, rename ---- */
 
-int bst_sftp_remove(struct bst_sftp *s, char *const *rels, size_t n, char *err, size_t errlen)
+int bst_sftp_remove(struct bst_sftp *s, char *const *rels, size_t n, char *err,
+		    size_t errlen)
 {
 	for (size_t i = 0; i < n; i += BATCH) {
 		struct curl_slist *l = NULL;
 		for (size_t j = i; j < n && j < i + BATCH; j++) {
 			if (!rel_ok(rels[j])) {
 				curl_slist_free_all(l);
-				snprintf(err, errlen, "invalid name on the target: %s", rels[j]);
+				snprintf(err, errlen, "invalid name on the target: %s",
+					 rels[j]);
 				return -1;
 			}
 			/* "*": a file already gone is fine */
@@ -502,7 +511,8 @@ int bst_sftp_rename(struct bst_sftp *s, const char *from, const char *to, char *
 		    size_t errlen)
 {
 	if (!rel_ok(from) || !rel_ok(to)) {
-		snprintf(err, errlen, "invalid name on the target: %s", rel_ok(from) ? to : from);
+		snprintf(err, errlen, "invalid name on the target: %s",
+			 rel_ok(from) ? to : from);
 		return -1;
 	}
 	struct curl_slist *l = cmd(s, NULL, "rename", from, to);

@@ -59,17 +59,20 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 		       "<title>%s</title></head><body><main><h1>%s</h1>",
 		       r->lang, _("Backups"), _("Backups"));
 	bst_buf_printf(&b, "<p>%s</p>",
-		       cfg->backup_enabled ? _("Daily backups are on.")
-					   : _("Daily backups are off ([backup] enabled)."));
+		       cfg->backup_enabled
+			   ? _("Daily backups are on.")
+			   : _("Daily backups are off ([backup] enabled)."));
 	/* where copies go */
 	bst_buf_printf(&b, "<h2>%s</h2>", _("Off-site targets"));
 	if (!cfg->n_targets)
 		bst_buf_printf(&b, "<p>%s</p>", _("None: backups stay on this machine."));
 	else
-		bst_buf_printf(&b,
-			       "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-			       _("Target"), _("Provider"), _("Region"), _("Address"));
+		bst_buf_printf(
+		    &b,
+		    "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th "
+		    "scope=\"col\">%s</th></tr></thead><tbody>",
+		    _("Target"), _("Provider"), _("Region"), _("Address"));
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		const struct bst_target_conf *t = &cfg->targets[i];
 		bst_buf_puts(&b, "<tr><th scope=\"row\">");
@@ -100,7 +103,8 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 			bst_html_txt(&b, s->scope);
 		bst_buf_puts(&b, "</h3>");
 		if (alarm) {
-			bst_buf_printf(&b, "<p role=\"alert\"><strong>%s</strong> ", _("Attention:"));
+			bst_buf_printf(&b, "<p role=\"alert\"><strong>%s</strong> ",
+				       _("Attention:"));
 			bst_html_txt(&b, reason);
 			bst_buf_puts(&b, "</p>");
 		}
@@ -109,18 +113,19 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 			bst_buf_printf(&b, "<dt>%s</dt><dd>", _("Last backup"));
 			if (s->has_backup) {
 				when(s->backup.at_ms, at);
-				bst_buf_printf(&b,
-					       "<time datetime=\"%s\">%s</time> (%.1f h), %.1f MB, "
-					       "%.1f MB %s, %.1f s",
-					       at, at, (double)(now - s->backup.at_ms) / 3.6e6,
-					       (double)s->backup.size / 1e6,
-					       (double)s->backup.written / 1e6, _("written"),
-					       (double)s->backup.duration_ms / 1000);
+				bst_buf_printf(
+				    &b,
+				    "<time datetime=\"%s\">%s</time> (%.1f h), %.1f MB, "
+				    "%.1f MB %s, %.1f s",
+				    at, at, (double)(now - s->backup.at_ms) / 3.6e6,
+				    (double)s->backup.size / 1e6,
+				    (double)s->backup.written / 1e6, _("written"),
+				    (double)s->backup.duration_ms / 1000);
 			} else {
 				bst_buf_puts(&b, _("never"));
 			}
-			bst_buf_printf(&b, "</dd><dt>%s</dt><dd>%zu</dd>", _("Kept on this machine"),
-				       s->n_local);
+			bst_buf_printf(&b, "</dd><dt>%s</dt><dd>%zu</dd>",
+				       _("Kept on this machine"), s->n_local);
 			if (s->has_failure) {
 				bst_buf_printf(&b, "<dt>%s</dt><dd>", _("Last failure"));
 				when(s->failure.at_ms, at);
@@ -129,9 +134,11 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 				bst_buf_puts(&b, "</dd>");
 			}
 			if (s->has_verify) {
-				bst_buf_printf(&b, "<dt>%s</dt><dd>", _("Last verification"));
+				bst_buf_printf(&b, "<dt>%s</dt><dd>",
+					       _("Last verification"));
 				when(s->verify.at_ms, at);
-				bst_buf_printf(&b, "%s %s</dd>", at, s->verify.ok ? _("ok") : _("FAILED"));
+				bst_buf_printf(&b, "%s %s</dd>", at,
+					       s->verify.ok ? _("ok") : _("FAILED"));
 			}
 			bst_buf_puts(&b, "</dl>");
 		}
@@ -139,7 +146,8 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 			bst_buf_printf(&b,
 				       "<table><thead><tr><th scope=\"col\">%s</th><th "
 				       "scope=\"col\">%s</th>",
-				       _("Target"), keys ? _("Last replication") : _("Last copy"));
+				       _("Target"),
+				       keys ? _("Last replication") : _("Last copy"));
 			if (!keys)
 				bst_buf_printf(&b, "<th scope=\"col\">%s</th>",
 					       _("Last verification"));
@@ -171,9 +179,10 @@ static json_t *event_json(bool has, const struct bst_backup_event *e)
 		return json_null();
 	char at[40];
 	bst_time_format_iso(e->at_ms, at, sizeof at);
-	return json_pack("{ss sb ss ss sI sI sI}", "at", at, "ok", e->ok, "backup", e->backup_id,
-			 "problem", e->problem, "size", (json_int_t)e->size, "written",
-			 (json_int_t)e->written, "duration_ms", (json_int_t)e->duration_ms);
+	return json_pack("{ss sb ss ss sI sI sI}", "at", at, "ok", e->ok, "backup",
+			 e->backup_id, "problem", e->problem, "size", (json_int_t)e->size,
+			 "written", (json_int_t)e->written, "duration_ms",
+			 (json_int_t)e->duration_ms);
 }
 
 static void as_json(struct bst_req *r, const struct bst_config *cfg,
@@ -181,10 +190,11 @@ static void as_json(struct bst_req *r, const struct bst_config *cfg,
 {
 	json_t *targets = json_array(), *scopes = json_array();
 	for (size_t i = 0; i < cfg->n_targets; i++)
-		json_array_append_new(targets,
-				      json_pack("{ss ss ss ss}", "name", cfg->targets[i].name,
-						"provider", cfg->targets[i].provider, "region",
-						cfg->targets[i].region, "url", cfg->targets[i].url));
+		json_array_append_new(targets, json_pack("{ss ss ss ss}", "name",
+							 cfg->targets[i].name, "provider",
+							 cfg->targets[i].provider,
+							 "region", cfg->targets[i].region,
+							 "url", cfg->targets[i].url));
 	int64_t now = bst_now_ms();
 	for (size_t i = 0; i < n; i++) {
 		const struct bst_backup_status *s = &v[i];
@@ -200,16 +210,17 @@ static void as_json(struct bst_req *r, const struct bst_config *cfg,
 						      event_json(s->targets[j].has_verify,
 								 &s->targets[j].verify)));
 		json_array_append_new(
-		    scopes, json_pack("{ss so so so sI sb ss? so}", "scope", s->scope, "last_backup",
-				      event_json(s->has_backup, &s->backup), "last_failure",
-				      event_json(s->has_failure, &s->failure), "last_verification",
-				      event_json(s->has_verify, &s->verify), "kept_here",
-				      (json_int_t)s->n_local, "attention", alarm, "reason",
-				      alarm ? reason : NULL, "targets", per));
+		    scopes,
+		    json_pack("{ss so so so sI sb ss? so}", "scope", s->scope,
+			      "last_backup", event_json(s->has_backup, &s->backup),
+			      "last_failure", event_json(s->has_failure, &s->failure),
+			      "last_verification", event_json(s->has_verify, &s->verify),
+			      "kept_here", (json_int_t)s->n_local, "attention", alarm,
+			      "reason", alarm ? reason : NULL, "targets", per));
 	}
 	bst_reply_json(r, 200,
-		       json_pack("{sb so so}", "enabled", cfg->backup_enabled, "targets", targets,
-				 "scopes", scopes));
+		       json_pack("{sb so so}", "enabled", cfg->backup_enabled, "targets",
+				 targets, "scopes", scopes));
 }
 
 void bst_web_operator_backups(struct bst_req *r, bool json)
@@ -217,7 +228,8 @@ void bst_web_operator_backups(struct bst_req *r, bool json)
 	struct bst_backup_status *v = NULL;
 	size_t n = 0;
 	if (bst_backup_status_get(r->ctx.install, r->ctx.config, &v, &n) != 0) {
-		bst_reply_error(r, 500, "internal", _("The control database cannot be read."));
+		bst_reply_error(r, 500, "internal",
+				_("The control database cannot be read."));
 		return;
 	}
 	if (json)
