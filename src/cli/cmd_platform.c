@@ -199,8 +199,8 @@ static int destroy(struct bst_cli *c, const char *slug, const char *confirm)
 	if (bst_cli_open(c) != 0)
 		return BST_EXIT_FAIL;
 	char *report = NULL, err[300];
-	if (bst_platform_destroy(c->install, c->install->dir, slug, bst_now_ms(), &report, err,
-				 sizeof err) != 0) {
+	if (bst_platform_destroy(c->install, &c->cfg, c->install->dir, slug, bst_now_ms(),
+				 &report, err, sizeof err) != 0) {
 		bst_cli_error("%s", err);
 		return BST_EXIT_FAIL;
 	}

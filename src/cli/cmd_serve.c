@@ -59,7 +59,7 @@ static void job_audit_retention(void *cls, int64_t now)
 static void job_offboarding(void *cls, int64_t now)
 {
 	struct jobs *j = cls;
-	bst_offboard_run(j->install, now);
+	bst_offboard_run(j->install, j->config, now);
 }
 
 static void job_backup(void *cls, int64_t now)

@@ -26,6 +26,33 @@ void bst_config_defaults(struct bst_config *c)
 	c->backup_daily = 7;
 	c->backup_weekly = 4;
 	c->backup_monthly = 12;
+	c->backup_drill_days = 7;
+}
+
+const struct bst_target_conf *bst_config_target(const struct bst_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (strcmp(c->targets[i].name, name) == 0)
+			return &c->targets[i];
+	return NULL;
+}
+
+/* "target NAME": the target of that name, added on first sight; NULL for
+ * a bad name or one too many. */
+static struct bst_target_conf *target_of(struct bst_config *c, const char *section)
+{
+	const char *name = section + strlen("target ");
+	size_t n = strlen(name);
+	if (n == 0 || n > BST_TARGET_NAME_MAX || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return NULL;
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (strcmp(c->targets[i].name, name) == 0)
+			return &c->targets[i];
+	if (c->n_targets == BST_MAX_BACKUP_TARGETS)
+		return NULL;
+	struct bst_target_conf *t = &c->targets[c->n_targets++];
+	memcpy(t->name, name, n + 1);
+	return t;
 }
 
 /* "HH:MM", 24-hour, UTC, quoted or not */
@@ -191,7 +218,37 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		rc = set_uint(value, &c->backup_weekly);
 	else if (IS("backup", "monthly"))
 		rc = set_uint(value, &c->backup_monthly);
-	else {
+	else if (IS("backup", "drill_days"))
+		rc = set_uint(value, &c->backup_drill_days);
+	else if (strncmp(section, "target ", 7) == 0) {
+		struct bst_target_conf *t = target_of(c, section);
+		if (!t) {
+			if (!st->err[0])
+				snprintf(st->err, st->errlen,
+					 "[%s]: a target's name is 1 to %d of a-z 0-9 _ -, and there "
+					 "are at most %d targets",
+					 section, BST_TARGET_NAME_MAX, BST_MAX_BACKUP_TARGETS);
+			return 0;
+		}
+		if (!line_text(value))
+			rc = -1;
+		else if (strcmp(name, "url") == 0)
+			rc = COPY(t->url, value);
+		else if (strcmp(name, "ssh_key") == 0)
+			rc = COPY(t->ssh_key, value);
+		else if (strcmp(name, "host_key_sha256") == 0)
+			rc = COPY(t->host_key_sha256, value);
+		else if (strcmp(name, "provider") == 0)
+			rc = COPY(t->provider, value);
+		else if (strcmp(name, "region") == 0)
+			rc = COPY(t->region, value);
+		else {
+			if (!st->err[0])
+				snprintf(st->err, st->errlen, "unknown setting [%s] %s", section,
+					 name);
+			return 0;
+		}
+	} else {
 		/* inih goes on after an error but reports the first line: keep
 		 * the first reason too */
 		if (!st->err[0])
@@ -221,6 +278,20 @@ int bst_config_load(struct bst_config *c, const char *path, char *err, size_t er
 		snprintf(reason, sizeof reason, "%s", err[0] ? err : "syntax error");
 		snprintf(err, errlen, "%s line %d: %s", path, line, reason);
 		return -1;
+	}
+	for (size_t i = 0; i < c->n_targets; i++) {
+		const struct bst_target_conf *t = &c->targets[i];
+		const char *missing = !t->url[0]        ? "url"
+				      : !t->provider[0] ? "provider"
+				      : !t->region[0]   ? "region"
+							: NULL;
+		if (missing) {
+			snprintf(err, errlen,
+				 "%s: [target %s] needs %s (where the copies go, who hosts them "
+				 "and in which region)",
+				 path, t->name, missing);
+			return -1;
+		}
 	}
 	return 0;
 }

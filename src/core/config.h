@@ -8,6 +8,20 @@
 #include <stddef.h>
 
 #define BST_MAX_TRUSTED_PROXIES 16
+#define BST_MAX_BACKUP_TARGETS 8
+#define BST_TARGET_NAME_MAX 32
+
+/* [target NAME]: an off-site copy of the backups (see docs/backups.md).
+ * The file only holds the words; ops/backup_target.c checks that they
+ * make a usable target. */
+struct bst_target_conf {
+	char name[BST_TARGET_NAME_MAX + 1]; /* [a-z0-9_-], from the section's title */
+	char url[1200];       /* "sftp://USER@HOST[:PORT]/DIR" or "/ABSOLUTE/DIR" */
+	char ssh_key[512];    /* sftp: an unencrypted ed25519 private key */
+	char host_key_sha256[64]; /* sftp: the server's host key, as ssh-keygen -lf prints it */
+	char provider[128];   /* who hosts it: shown to the operator and in reports */
+	char region[128];     /* where: "EU (France, Roubaix)" */
+};
 
 struct bst_config {
 	char data_dir[512];
@@ -49,6 +63,11 @@ struct bst_config {
 	bool backup_enabled;
 	unsigned backup_hour, backup_minute;
 	unsigned backup_daily, backup_weekly, backup_monthly;
+	/* the restore drill: every this many days (0 = never), the scheduler
+	 * verifies the latest backup of every scope from every target */
+	unsigned backup_drill_days;
+	struct bst_target_conf targets[BST_MAX_BACKUP_TARGETS];
+	size_t n_targets;
 };
 /* A file travels in one upload body, which is at most 2 GiB
  * (BST_UPLOAD_BODY_MAX): 2000 MB leaves room for the form around it. */
@@ -62,6 +81,8 @@ struct bst_config {
 #define BST_AUDIT_RETENTION_MIN_DAYS 183
 
 void bst_config_defaults(struct bst_config *c);
+/* The target named name, or NULL. */
+const struct bst_target_conf *bst_config_target(const struct bst_config *c, const char *name);
 /* Returns 0, or -1 with a sentence in err. */
 int bst_config_load(struct bst_config *c, const char *path, char *err, size_t errlen);
 

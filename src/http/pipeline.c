@@ -298,9 +298,16 @@ bool bst_pipeline_prepare(struct bst_req *r, bool with_body)
 	if (!host || bst_host_normalize(host, r->host, sizeof r->host) != 0 ||
 	    !(c->platform = bst_registry_resolve(s->registry, r->host))) {
 		/* the operator's health report: see src/api/health.c */
-		if (strcmp(r->path, "/health") == 0 && strcmp(r->method, "GET") == 0 &&
-		    peer_is_loopback(r) && !bst_req_header(r, "X-Forwarded-For")) {
+		bool operator = strcmp(r->method, "GET") == 0 && peer_is_loopback(r) &&
+				!bst_req_header(r, "X-Forwarded-For");
+		if (operator && strcmp(r->path, "/health") == 0) {
 			bst_api_health(r);
+			return false;
+		}
+		/* the operator's "Backups" page: see src/web/operator_backups.c */
+		if (operator && (strcmp(r->path, "/operator/backups") == 0 ||
+				 strcmp(r->path, "/operator/backups.json") == 0)) {
+			bst_web_operator_backups(r, r->path[17] == '.');
 			return false;
 		}
 		static const char msg[] =

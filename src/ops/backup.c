@@ -90,12 +90,21 @@ char *backup_read_file(const char *path, size_t max, size_t *len)
 int backup_manifest_load(struct bst_install *in, const char *scope, const char *id,
 			 const uint8_t pk[32], struct bst_manifest *m, char *err, size_t errlen)
 {
-	memset(m, 0, sizeof *m);
-	char dir[BACKUP_PATH_MAX], path[BACKUP_PATH_MAX + 32];
+	char dir[BACKUP_PATH_MAX];
 	if (backup_path(in, scope, id, dir, sizeof dir) != 0) {
+		memset(m, 0, sizeof *m);
 		snprintf(err, errlen, "path too long");
 		return -1;
 	}
+	return backup_manifest_load_dir(dir, scope, id, pk, m, err, errlen);
+}
+
+int backup_manifest_load_dir(const char *dir, const char *scope, const char *id,
+			     const uint8_t pk[32], struct bst_manifest *m, char *err,
+			     size_t errlen)
+{
+	memset(m, 0, sizeof *m);
+	char path[BACKUP_PATH_MAX + 32];
 	size_t len = 0, sig_len = 0;
 	snprintf(path, sizeof path, "%s/" MANIFEST_FILE, dir);
 	char *text = backup_read_file(path, BST_MANIFEST_MAX_BYTES, &len);

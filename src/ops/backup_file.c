@@ -28,12 +28,14 @@
 #define CHUNK (64 * 1024)
 #define IN_CHUNK (128 * 1024)
 /* Purpose-bound subkeys (libsodium crypto_kdf): "bstbckup" for backups,
- * id 1 under a platform's data key, id 2 under the master key; id 3
- * under a scope's backup key for the keyed hash of database chunks. */
+ * id 1 under a platform's data key, id 2 (the control database) and 16
+ * (the key-store replicas) under the master key; id 3 under a scope's
+ * backup key for the keyed hash of database chunks. */
 #define KDF_CONTEXT "bstbckup"
 #define KDF_ID_PLATFORM 1
 #define KDF_ID_CONTROL 2
 #define KDF_ID_CHUNK_MAC 3
+#define KDF_ID_REPLICA 16
 
 static_assert(sizeof(KDF_CONTEXT) - 1 == crypto_kdf_CONTEXTBYTES, "KDF context is 8 bytes");
 static_assert(BST_BACKUP_MAC_KEY_BYTES >= crypto_generichash_KEYBYTES_MIN &&
@@ -50,6 +52,11 @@ void bst_backup_key_platform(const uint8_t data_key[BST_KEY_BYTES], uint8_t out[
 void bst_backup_key_control(const uint8_t master[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES])
 {
 	crypto_kdf_derive_from_key(out, BST_KEY_BYTES, KDF_ID_CONTROL, KDF_CONTEXT, master);
+}
+
+void bst_backup_key_replica(const uint8_t master[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES])
+{
+	crypto_kdf_derive_from_key(out, BST_KEY_BYTES, KDF_ID_REPLICA, KDF_CONTEXT, master);
 }
 
 void bst_backup_key_chunk_mac(const uint8_t backup_key[BST_KEY_BYTES],

@@ -24,6 +24,9 @@
  * master key. */
 void bst_backup_key_platform(const uint8_t data_key[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES]);
 void bst_backup_key_control(const uint8_t master[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES]);
+/* The key of the key-store replicas on the off-site targets (keys.db and
+ * the installation's signing key), derived from the master key. */
+void bst_backup_key_replica(const uint8_t master[BST_KEY_BYTES], uint8_t out[BST_KEY_BYTES]);
 
 /* Database chunks are recognised across backups by a keyed BLAKE2b-256 of
  * their plaintext, keyed with a subkey of the scope's backup key: without

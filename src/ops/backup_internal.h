@@ -27,6 +27,10 @@ int backup_key(struct bst_install *in, const char *scope, uint8_t key[BST_KEY_BY
  * caller clears m), or -1 with the problem in err. */
 int backup_manifest_load(struct bst_install *in, const char *scope, const char *id,
 			 const uint8_t pk[32], struct bst_manifest *m, char *err, size_t errlen);
+/* The same, for the backup directory dir (a copy fetched from a target). */
+int backup_manifest_load_dir(const char *dir, const char *scope, const char *id,
+			     const uint8_t pk[32], struct bst_manifest *m, char *err,
+			     size_t errlen);
 /* Reads a whole file (at most max bytes) into a malloc'ed buffer. */
 char *backup_read_file(const char *path, size_t max, size_t *len);
 /* Ids of the complete backups of scope (directories named like one),

@@ -70,10 +70,11 @@ int bst_manifest_add_blob(struct bst_manifest *m, const struct bst_manifest_blob
 int bst_manifest_add_chunk(struct bst_manifest_db *d, const struct bst_manifest_chunk *c);
 /* Frees the blob and chunk arrays (the struct itself is the caller's). */
 void bst_manifest_clear(struct bst_manifest *m);
-/* Calls fn once for every distinct object the manifest refers to (blobs'
- * and chunks'), in the order of their hashes, with its stored size; stops
- * at the first non-zero return of fn and returns it. Returns 0, or -1 when
- * out of memory. What an off-site copy must hold, and what prune keeps. */
+/* Calls fn once for every distinct object of objects/ the manifest refers
+ * to (blobs' and chunks'; its stored hash, which names it, and its size),
+ * in the order of their hashes; stops at the first non-zero return of fn
+ * and returns it. Returns 0, or -1 when out of memory. What an off-site
+ * copy must hold, and what prune keeps. */
 int bst_manifest_each_object(const struct bst_manifest *m,
 			     int (*fn)(void *cls, const char *hash, uint64_t size), void *cls);
 /* Total stored bytes of the distinct objects the manifest refers to. */

@@ -1,5 +1,6 @@
 /* Platform destruction (see destroy.h). */
 #include "ops/destroy.h"
+#include "ops/backup_offsite.h"
 #include "audit/trail.h"
 #include "core/clock.h"
 #include "core/fileio.h"
@@ -126,8 +127,51 @@ static void mail_admins(struct bst_install *in, const struct admins *a, const ch
 	free(body);
 }
 
-int bst_platform_destroy(struct bst_install *in, const char *data_dir, const char *slug,
-			 int64_t now_ms, char **report_out, char *err, size_t errlen)
+/* Step 3b: the platform's copies on the off-site targets, and the key-store
+ * replicas there without its key. One object per target for the report. */
+static json_t *destroy_offsite(struct bst_install *in, const struct bst_config *cfg,
+			       const char *slug)
+{
+	json_t *list = json_array();
+	uint8_t pk[32];
+	char why[800];
+	bool have_pk = bst_audit_key_public(in->dir, pk, why, sizeof why) == 0;
+	for (size_t i = 0; i < cfg->n_targets; i++) {
+		const struct bst_target_conf *tc = &cfg->targets[i];
+		struct bst_target *t = NULL;
+		char backups[900], replica[900];
+		size_t files = 0;
+		if (!have_pk || bst_target_open(tc, pk, &t, why, sizeof why) != 0) {
+			snprintf(backups, sizeof backups, "not reached (%s): removed later", why);
+			snprintf(replica, sizeof replica, "not reached: replaced later");
+		} else {
+			if (bst_offsite_remove_scope(in, t, slug, &files, why, sizeof why) == 0)
+				snprintf(backups, sizeof backups, "removed (%zu files)", files);
+			else
+				snprintf(backups, sizeof backups, "not removed (%s): removed later",
+					 why);
+			if (bst_offsite_keys_push(in, t, why, sizeof why) == 0)
+				snprintf(replica, sizeof replica,
+					 "replaced by the key store without the platform's key");
+			else
+				snprintf(replica, sizeof replica, "not replaced (%s): replaced later",
+					 why);
+		}
+		bst_target_close(t);
+		if (strncmp(backups, "removed", 7) != 0 || strncmp(replica, "replaced", 8) != 0)
+			bst_log_error("DESTROY of %s: [target %s]: backups %s; key-store replica %s",
+				      slug, tc->name, backups, replica);
+		json_array_append_new(list, json_pack("{ss ss ss ss ss ss}", "target", tc->name,
+						      "url", tc->url, "provider", tc->provider,
+						      "region", tc->region, "backups", backups,
+						      "key_store_replica", replica));
+	}
+	return list;
+}
+
+int bst_platform_destroy(struct bst_install *in, const struct bst_config *cfg,
+			 const char *data_dir, const char *slug, int64_t now_ms, char **report_out,
+			 char *err, size_t errlen)
 {
 	*report_out = NULL;
 	err[0] = '\0';
@@ -198,11 +242,14 @@ int bst_platform_destroy(struct bst_install *in, const char *data_dir, const cha
 		goto out;
 	}
 
+	/* 3b. its copies elsewhere, and the key-store replicas */
+	json_t *offsite = destroy_offsite(in, cfg, slug);
+
 	/* 4. the report, signed */
 	char when[40];
 	bst_time_format_iso(now_ms, when, sizeof when);
 	json_t *r = json_pack(
-	    "{ss s{ss ss sI} ss ss s{s{sI sI} s{sI sI} s{sI sI} s{so sI sI} s{ss ss}} s[s]}",
+	    "{ss s{ss ss sI} ss ss s{s{sI sI} s{sI sI} s{sI sI} s{so sI sI} s{ss ss}} so}",
 	    "report", "platform destruction", "platform", "slug", slug, "name", row.name, "id",
 	    (json_int_t)row.id, "destroyed_at", when, "installation", key.id, "destroyed",
 	    "databases", "main_db_bytes", (json_int_t)main_bytes, "audit_db_bytes",
@@ -211,8 +258,7 @@ int bst_platform_destroy(struct bst_install *in, const char *data_dir, const cha
 	    "bytes", (json_int_t)all.bytes, "local_backups", "list", backup_list, "files",
 	    (json_int_t)backups.files, "bytes", (json_int_t)backups.bytes, "data_key", "store",
 	    "keys.db", "state", "deleted, overwritten (secure_delete), log checkpointed",
-	    "not_reached", "off-site backup copies and key-store replicas: none are configured "
-			   "on this installation yet");
+	    "off_site", offsite ? offsite : json_array());
 	backup_list = NULL; /* stolen */
 	char *text = r ? json_dumps(r, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
 	json_decref(r);
@@ -255,7 +301,7 @@ static void due_one(void *cls, const char *slug)
 		bst_str_copy(d->slug[d->n++], sizeof d->slug[0], slug);
 }
 
-void bst_offboard_run(struct bst_install *in, int64_t now)
+void bst_offboard_run(struct bst_install *in, const struct bst_config *cfg, int64_t now)
 {
 	struct due d = {.n = 0};
 	if (bst_q_platforms_due(in->control, now, due_one, &d) < 0) {
@@ -265,7 +311,8 @@ void bst_offboard_run(struct bst_install *in, int64_t now)
 	for (size_t i = 0; i < d.n; i++) {
 		char *report = NULL, err[300];
 		bst_log_info("offboarding: the notice of platform %s ended: destroying it", d.slug[i]);
-		if (bst_platform_destroy(in, in->dir, d.slug[i], now, &report, err, sizeof err) != 0)
+		if (bst_platform_destroy(in, cfg, in->dir, d.slug[i], now, &report, err,
+					 sizeof err) != 0)
 			bst_log_error("offboarding: DESTRUCTION OF %s FAILED: %s", d.slug[i], err);
 		free(report);
 	}

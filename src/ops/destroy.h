@@ -12,13 +12,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
 #include "tenant/install.h"
 
-/* Destroys platform slug of in (data directory data_dir) at now_ms. 0 and
- * *report (the signed JSON, malloc'd: the caller frees it), or -1 with a
- * sentence in err (what remains is named in the log). */
-int bst_platform_destroy(struct bst_install *in, const char *data_dir, const char *slug,
-			 int64_t now_ms, char **report, char *err, size_t errlen);
+/* Destroys platform slug of in (data directory data_dir) at now_ms, and
+ * its copies on cfg's off-site targets: its backups there are removed and
+ * each key-store replica replaced by the store without its key (a target
+ * that cannot be reached is named in the report; the scheduler finishes
+ * the job there later). 0 and *report (the signed JSON, malloc'd: the
+ * caller frees it), or -1 with a sentence in err (what remains is named
+ * in the log). */
+int bst_platform_destroy(struct bst_install *in, const struct bst_config *cfg,
+			 const char *data_dir, const char *slug, int64_t now_ms, char **report,
+			 char *err, size_t errlen);
 
 /* Default notice between the final export and the destruction. */
 #define BST_OFFBOARD_NOTICE_DAYS 21
@@ -27,6 +33,6 @@ int bst_platform_destroy(struct bst_install *in, const char *data_dir, const cha
 
 /* The scheduler's job: destroys every platform whose notice period ended
  * by now (each logged, with its report kept and mailed). */
-void bst_offboard_run(struct bst_install *in, int64_t now);
+void bst_offboard_run(struct bst_install *in, const struct bst_config *cfg, int64_t now);
 
 #endif

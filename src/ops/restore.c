@@ -6,11 +6,13 @@
 #include "db/queries.h"
 #include "db/snapshot.h"
 #include "ops/backup.h"
+#include "ops/backup_offsite.h"
 #include "tenant/context.h"
 #include "tenant/platform.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,5 +236,133 @@ cleanup:
 			      target, target);
 	sodium_memzero(key, sizeof key);
 	bst_backup_rmtree(stage);
+	return rc;
+}
+
+/* An empty file for a database the restore replaces the content of. */
+static int empty_db(const char *dir, const char *name)
+{
+	char path[PATH_LEN + 16];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	return fd >= 0 ? close(fd) : -1;
+}
+
+/* The control database from its latest backup on t. */
+static int restore_control(struct bst_install *in, struct bst_target *t, FILE *out, char *err,
+			   size_t errlen)
+{
+	char id[BST_BACKUP_ID_LEN + 1], stage[PATH_LEN], from[PATH_LEN + 32], to[PATH_LEN];
+	if (bst_offsite_latest(t, BST_BACKUP_CONTROL_SCOPE, INT64_MAX, id, err, errlen) != 0)
+		return -1;
+	if (!id[0]) {
+		snprintf(err, errlen, "no backup of the control database on the target");
+		return -1;
+	}
+	if (bst_offsite_fetch(in, t, BST_BACKUP_CONTROL_SCOPE, id, err, errlen) != 0)
+		return -1;
+	snprintf(stage, sizeof stage, "%s/.restore-%ld-control", in->dir, (long)getpid());
+	bst_backup_rmtree(stage);
+	int rc = -1;
+	char why[1200];
+	snprintf(from, sizeof from, "%s/control.db", stage);
+	snprintf(to, sizeof to, "%s/control.db", in->dir);
+	if (bst_backup_extract(in, BST_BACKUP_CONTROL_SCOPE, id, stage, why, sizeof why) != 0)
+		snprintf(err, errlen, "the control database's backup %s does not verify: %s", id,
+			 why);
+	else if (bst_db_file_replace(from, to, err, errlen) == 0)
+		rc = 0;
+	bst_backup_rmtree(stage);
+	if (rc == 0 && out)
+		fprintf(out, "control database: restored from backup %s\n", id);
+	return rc;
+}
+
+int bst_restore_all(struct bst_install *in, const struct bst_config *cfg, const char *target,
+		    FILE *out, char *err, size_t errlen)
+{
+	const struct bst_target_conf *tc = bst_config_target(cfg, target);
+	if (!tc) {
+		snprintf(err, errlen, "no [target %s] in the configuration", target);
+		return -1;
+	}
+	struct {
+		char (*v)[48];
+		size_t n;
+	} have = {0}, all = {0};
+	if (bst_platform_slugs(in, &have.v, &have.n) != 0 || have.n > 0) {
+		snprintf(err, errlen,
+			 have.n ? "this installation has platforms already (%s, ...): --all "
+				  "rebuilds an empty one"
+				: "cannot read the control database%s",
+			 have.n ? have.v[0] : "");
+		free(have.v);
+		return -1;
+	}
+	free(have.v);
+	struct bst_target *t;
+	if (bst_target_open(tc, NULL, &t, err, errlen) != 0)
+		return -1;
+	int rc = -1;
+	char why[1400];
+	if (bst_offsite_keys_fetch(in, t, err, errlen) != 0)
+		goto cleanup;
+	if (out)
+		fprintf(out, "key store and signing key: restored from [target %s]\n", tc->name);
+	if (restore_control(in, t, out, err, errlen) != 0)
+		goto cleanup;
+	if (bst_platform_slugs(in, &all.v, &all.n) != 0) {
+		snprintf(err, errlen, "cannot read the restored control database");
+		goto cleanup;
+	}
+	int failed = 0;
+	for (size_t i = 0; i < all.n; i++) {
+		const char *slug = all.v[i];
+		char id[BST_BACKUP_ID_LEN + 1], dir[PATH_LEN];
+		struct bst_restore_result res;
+		snprintf(dir, sizeof dir, "%s/platforms", in->dir);
+		mkdir(dir, 0700);
+		snprintf(dir, sizeof dir, "%s/platforms/%s", in->dir, slug);
+		/* destroyed after the control database's backup: its key is gone
+		 * from the replica, and so is the platform */
+		uint8_t key[BST_KEY_BYTES];
+		if (bst_install_key_load(in, slug, key, why, sizeof why) != 0) {
+			struct bst_platform_row row;
+			if (bst_q_platform_get(in->control, slug, &row) == BST_QS_ONE_RESULT)
+				bst_q_platform_delete(in->control, row.id);
+			if (out)
+				fprintf(out, "%s: not restored: its data key is not in the key store "
+					     "(the platform was destroyed)\n",
+					slug);
+			continue;
+		}
+		sodium_memzero(key, sizeof key);
+		if (bst_offsite_latest(t, slug, INT64_MAX, id, why, sizeof why) != 0 || !id[0] ||
+		    (mkdir(dir, 0700) != 0 && errno != EEXIST) || empty_db(dir, "main.db") != 0 ||
+		    empty_db(dir, "audit.db") != 0 ||
+		    bst_offsite_fetch(in, t, slug, id, why, sizeof why) != 0 ||
+		    bst_restore_platform(in, slug, INT64_MAX, NULL, NULL, &res, why, sizeof why) !=
+			0) {
+			if (!id[0])
+				snprintf(why, sizeof why, "no backup of it on the target");
+			bst_log_error("RESTORE FAILED for platform %s: %s", slug, why);
+			if (out)
+				fprintf(out, "%s: FAILED: %s\n", slug, why);
+			failed++;
+			continue;
+		}
+		if (out)
+			fprintf(out, "%s: restored from backup %s (%zu documents' blobs)\n", slug,
+				res.id, res.n_blobs);
+	}
+	if (failed) {
+		snprintf(err, errlen, "%d of %zu platforms could not be restored (see above)", failed,
+			 all.n);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(all.v);
+	bst_target_close(t);
 	return rc;
 }

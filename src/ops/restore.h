@@ -14,8 +14,10 @@
 #define BST_OPS_RESTORE_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ops/backup_manifest.h"
+#include "core/config.h"
 #include "tenant/install.h"
 
 struct bst_restore_result {
@@ -30,5 +32,16 @@ struct bst_restore_result {
 int bst_restore_platform(struct bst_install *in, const char *slug, int64_t at_ms,
 			 const char *as_slug, const char *as_host,
 			 struct bst_restore_result *res, char *err, size_t errlen);
+
+/* Rebuilds a whole installation from target (a [target] of cfg) on a
+ * machine where `bastide init` made an empty data directory and the
+ * master key of the lost installation was put back in place: the key
+ * store and the installation's signing key from the target's replica,
+ * the control database from its latest backup there, then every platform
+ * it lists from its latest backup there. Refuses when the installation
+ * already has a platform. A line per step goes to out. Returns 0, or -1
+ * with a sentence in err (what was restored before stays). */
+int bst_restore_all(struct bst_install *in, const struct bst_config *cfg, const char *target,
+		    FILE *out, char *err, size_t errlen);
 
 #endif

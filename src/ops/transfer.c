@@ -14,6 +14,7 @@
  * A step that fails on a transient error starts again at 2, after a
  * back-off; anything else stops the transfer. */
 #include "ops/transfer.h"
+#include "ops/transfer_internal.h"
 #include "core/sha256.h"
 #include "core/fileio.h"
 #include "core/log.h"
@@ -78,9 +79,7 @@ static bool pin_ok(const char *s, size_t n)
 	       len == 32;
 }
 
-/* The host key pin: 43 base64 characters, with or without "SHA256:" and
- * '=' padding; copied to out (44 bytes) without either. */
-static bool host_pin(const char *s, char out[44])
+bool transfer_host_pin(const char *s, char out[44])
 {
 	if (strncmp(s, "SHA256:", 7) == 0)
 		s += 7;
@@ -125,7 +124,7 @@ int bst_transfer_check_auth(const struct bst_transfer_url *u,
 				 "identity would not be checked)");
 			return -1;
 		}
-		if (!host_pin(a->host_key_sha256, pin)) {
+		if (!transfer_host_pin(a->host_key_sha256, pin)) {
 			snprintf(err, errlen,
 				 "--host-key-sha256 must be the base64 of a SHA-256, as "
 				 "ssh-keygen -lf prints it after \"SHA256:\"");
@@ -220,31 +219,41 @@ static size_t discard(char *data, size_t size, size_t n, void *cls)
 	return size * n;
 }
 
-static void prepare(struct session *s, const char *suffix)
+void transfer_request(CURL *c, const char *url, char *errbuf, const char *user)
 {
-	CURL *c = s->c;
-	char url[BST_TRANSFER_HOST_MAX + BST_TRANSFER_PATH_MAX + 64];
 	curl_easy_reset(c);
-	target_url(s, suffix, url, sizeof url);
-	s->errbuf[0] = '\0';
+	errbuf[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	/* FTP answers a size query with header lines: not for stdout */
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, STALL_S);
-	curl_easy_setopt(c, CURLOPT_USERNAME, s->u->user);
+	curl_easy_setopt(c, CURLOPT_USERNAME, user);
+}
+
+void transfer_sftp_auth(CURL *c, const char *key, const char *pubkey, const char *pin)
+{
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "sftp");
+	curl_easy_setopt(c, CURLOPT_SSH_AUTH_TYPES, (long)CURLSSH_AUTH_PUBLICKEY);
+	curl_easy_setopt(c, CURLOPT_SSH_PRIVATE_KEYFILE, key);
+	if (pubkey[0])
+		curl_easy_setopt(c, CURLOPT_SSH_PUBLIC_KEYFILE, pubkey);
+	/* without a pin (or known_hosts) libcurl would not check the host key
+	 * at all: the pin is mandatory here */
+	curl_easy_setopt(c, CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256, pin);
+}
+
+static void prepare(struct session *s, const char *suffix)
+{
+	CURL *c = s->c;
+	char url[BST_TRANSFER_HOST_MAX + BST_TRANSFER_PATH_MAX + 64];
+	target_url(s, suffix, url, sizeof url);
+	transfer_request(c, url, s->errbuf, s->u->user);
 	if (s->u->proto == BST_TRANSFER_SFTP) {
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "sftp");
-		curl_easy_setopt(c, CURLOPT_SSH_AUTH_TYPES, (long)CURLSSH_AUTH_PUBLICKEY);
-		curl_easy_setopt(c, CURLOPT_SSH_PRIVATE_KEYFILE, s->auth->ssh_key);
-		if (s->pubkey[0])
-			curl_easy_setopt(c, CURLOPT_SSH_PUBLIC_KEYFILE, s->pubkey);
-		/* without a pin (or known_hosts) libcurl would not check the
-		 * host key at all: the pin is mandatory here */
-		curl_easy_setopt(c, CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256, s->pin);
+		transfer_sftp_auth(c, s->auth->ssh_key, s->pubkey, s->pin);
 	} else {
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "ftp");
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
@@ -269,9 +278,9 @@ static void prepare(struct session *s, const char *suffix)
 	}
 }
 
-/* Errors worth another attempt: the network, not the server's answer. */
-static bool transient(CURLcode rc)
+bool transfer_transient(int code)
 {
+	CURLcode rc = (CURLcode)code;
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_CONNECT:
@@ -616,7 +625,7 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 	int fd = -1;
 	char sums[BST_TRANSFER_NAME_MAX + 80];
 	if (u->proto == BST_TRANSFER_SFTP) {
-		host_pin(auth->host_key_sha256, s.pin);
+		transfer_host_pin(auth->host_key_sha256, s.pin);
 		struct stat st;
 		snprintf(s.pubkey, sizeof s.pubkey, "%s.pub", auth->ssh_key);
 		if (access(auth->ssh_key, R_OK) != 0) {
@@ -657,7 +666,7 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 	int found;
 	for (int i = 0;; i++) {
 		found = remote_size(&s, "", &have, &rc);
-		if (found >= 0 || !transient(rc) || i + 1 >= MAX_ATTEMPTS)
+		if (found >= 0 || !transfer_transient(rc) || i + 1 >= MAX_ATTEMPTS)
 			break;
 		sleep(2);
 	}
@@ -677,9 +686,9 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		rc = attempt(&s, fd, size, sums, res, &what);
 		if (rc == CURLE_OK)
 			break;
-		if (!transient(rc) || res->attempts >= MAX_ATTEMPTS) {
+		if (!transfer_transient(rc) || res->attempts >= MAX_ATTEMPTS) {
 			fail(&s, rc, what, err, errlen);
-			if (res->attempts > 1 && transient(rc))
+			if (res->attempts > 1 && transfer_transient(rc))
 				snprintf(err + strlen(err), errlen - strlen(err),
 					 " (after %d attempts)", res->attempts);
 			goto cleanup;

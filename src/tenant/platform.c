@@ -498,3 +498,39 @@ void bst_registry_each(bst_registry *r, void (*fn)(struct bst_platform *p, void 
 		fn(r->platforms[i], cls);
 	pthread_rwlock_unlock(&r->lock);
 }
+
+struct slugs {
+	char (*v)[48];
+	size_t n, cap;
+	bool oom;
+};
+
+static void add_slug(void *cls, const struct bst_platform_row *row)
+{
+	struct slugs *s = cls;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		char(*g)[48] = realloc(s->v, cap * sizeof *s->v);
+		if (!g) {
+			s->oom = true;
+			return;
+		}
+		s->v = g;
+		s->cap = cap;
+	}
+	snprintf(s->v[s->n++], sizeof *s->v, "%s", row->slug);
+}
+
+int bst_platform_slugs(struct bst_install *in, char (**out)[48], size_t *n)
+{
+	struct slugs s = {0};
+	if (bst_q_platform_each(in->control, add_slug, &s) < 0 || s.oom) {
+		free(s.v);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	*out = s.v;
+	*n = s.n;
+	return 0;
+}

@@ -67,6 +67,9 @@ int bst_platform_create_keyed(struct bst_install *in, const char *slug, const ch
 			      const char *const *hosts, size_t n_hosts,
 			      const uint8_t key[BST_KEY_BYTES], char *err, size_t errlen);
 /* Opens one platform by slug (CLI). The caller bst_platform_close()s it. */
+/* The slugs of every platform: *out (the caller free()s it) and *n.
+ * Returns 0, or -1 (the control database failed, or out of memory). */
+int bst_platform_slugs(struct bst_install *in, char (**out)[48], size_t *n);
 int bst_platform_open(struct bst_install *in, const char *slug, struct bst_platform **out,
 		      char *err, size_t errlen);
 void bst_platform_close(struct bst_platform *p);

@@ -8,6 +8,9 @@
 #include "core/i18n.h"
 #include "http/request.h"
 
+/* ---- operator_backups.c: not a platform's page (see the file) ---- */
+void bst_web_operator_backups(struct bst_req *r, bool json);
+
 /* ---- layout.c ---- */
 /* <!doctype html> ... <main id="main">; title is plain text. */
 void bst_page_begin(struct bst_req *r, bst_buf *b, const char *title);

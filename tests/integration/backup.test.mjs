@@ -408,10 +408,14 @@ function expectedKinds(list, keep) {
 	return out;
 }
 
-test('400 days of daily backups, pruned as the scheduler does: 7 daily, 4 weekly, 12 monthly remain, and each verifies', async () => {
+test('400 days of daily backups, pruned as the scheduler does: 7 daily, 4 weekly, 12 monthly remain, here and on the target, and each verifies', async () => {
 	const r = new Bastide('backup-retention');
 	try {
 		await r.initWithDemo();
+		// an off-site target on a mounted disk: the same retention applies there
+		const disk = join(r.dir, 'disk');
+		const conf = join(r.dir, 'target.ini');
+		writeFileSync(conf, `[target disk]\nurl = ${disk}\nprovider = Test\nregion = EU (here)\n`);
 		const email = 'admin@demo.localhost';
 		let t = null;
 		const docs = new Map();
@@ -433,7 +437,7 @@ test('400 days of daily backups, pruned as the scheduler does: 7 daily, 4 weekly
 					assert.equal((await r.client().request('DELETE', `/api/v1/documents/${docs.get(day - 90)}`,
 						{ headers: { Authorization: `Bearer ${t}` } })).status, 200);
 			}
-			const run = await r.run(['backup', 'run', '--platform', 'demo', '--prune']);
+			const run = await r.run(['backup', 'run', '--platform', 'demo', '--prune', '--config', conf]);
 			assert.equal(run.code, 0, `day ${day}: ${run.stdout} ${run.stderr}`);
 			all.push(/backup (\d{8}T\d{6}Z)/.exec(run.stdout)[1]);
 		}
@@ -463,6 +467,14 @@ test('400 days of daily backups, pruned as the scheduler does: 7 daily, 4 weekly
 					needed.add(chunk.blake2b);
 		}
 		assert.deepEqual(readdirSync(join(r.data, 'backups', 'demo', 'objects')).sort(), [...needed].sort());
+		// the target holds the same backups and objects, and they read back
+		const remote = (await r.cli('backup', 'list', '--platform', 'demo', '--target', 'disk', '--config', conf))
+			.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)[1]);
+		assert.deepEqual(remote, kept);
+		assert.deepEqual(readdirSync(join(disk, 'demo')).filter((n) => /^\d{8}T\d{6}Z$/.test(n)).sort(), kept);
+		assert.deepEqual(readdirSync(join(disk, 'demo', 'objects')).sort(), [...needed].sort());
+		const vt = await r.cli('backup', 'verify', '--platform', 'demo', '--target', 'disk', '--config', conf);
+		assert.match(vt.stdout, /demo: ok on \[target disk\]/);
 	} finally {
 		await r.dispose();
 	}
