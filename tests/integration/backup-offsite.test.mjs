@@ -339,3 +339,32 @@ test('destroying a platform removes its copies from the target and its key from 
 		await fresh.dispose();
 	}
 });
+
+test('a target that cannot be written (a read-only disk) fails the copy, loudly; the backup stays here; the next copy catches up', async () => {
+	const disk = join(b.dir, 'disk');
+	const conf = join(b.dir, 'disk.ini');
+	writeFileSync(conf, `[target disk]\nurl = ${disk}\nprovider = Local\nregion = EU (here)\n`);
+	let r = await cli(b, conf, 'backup', 'copy', '--platform', 'demo');
+	assert.equal(r.code, 0, r.stdout + r.stderr);
+	await sleep(1100);
+	execFileSync('chattr', ['+i', join(disk, 'demo')]);
+	try {
+		r = await cli(b, conf, 'backup', 'run', '--platform', 'demo');
+		assert.equal(r.code, 1);
+		const id = /demo: backup (\d{8}T\d{6}Z)/.exec(r.stdout)[1];
+		assert.match(r.stdout, /demo: copy to \[target disk\] FAILED: /);
+		assert.match(r.stderr, /BACKUP COPY FAILED for demo to \[target disk\]/);
+		assert.ok(existsSync(join(b.data, 'backups', 'demo', id, 'manifest.json')));
+		assert.ok(!ids(join(disk, 'demo')).includes(id));
+		const st = await cli(b, conf, 'backup', 'status');
+		assert.equal(st.code, 1);
+		assert.match(st.stdout, /demo: .*ATTENTION: \[target disk\]: the last copy failed/);
+	} finally {
+		execFileSync('chattr', ['-i', join(disk, 'demo')]);
+	}
+	r = await cli(b, conf, 'backup', 'copy', '--platform', 'demo');
+	assert.equal(r.code, 0, r.stdout + r.stderr);
+	assert.deepEqual(ids(join(disk, 'demo')), ids(join(b.data, 'backups', 'demo')));
+	const st = await cli(b, conf, 'backup', 'status');
+	assert.doesNotMatch(st.stdout, /^demo: .*ATTENTION/m);
+});
