@@ -62,7 +62,7 @@ enum bst_qs bst_q_platform_set_status(bst_db *db, const char *slug, bool suspend
 
 /* A platform's security contact (q_contacts.c): one per platform, gone
  * with the platform's row. */
-#define BST_CONTACT_PHONE_MAX 40
+#define BST_CONTACT_PHONE_MAX 40 /* as a profile's (BST_PROFILE_PHONE_MAX) */
 struct bst_contact_row {
 	char name[BST_NAME_MAX + 1];
 	char email[BST_EMAIL_MAX + 1];

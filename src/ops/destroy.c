@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "db/queries.h"
+#include "tenant/contact.h"
 #include "tenant/platform.h"
 
 #include <dirent.h>
@@ -92,21 +93,32 @@ static json_t *backups_of(const char *dir)
 	return list;
 }
 
+/* Who gets the report: the active administrators and the security
+ * contact, each address once. */
 struct admins {
-	char email[ADMINS_MAX][BST_EMAIL_MAX + 1];
+	char email[ADMINS_MAX + 1][BST_EMAIL_MAX + 1];
 	size_t n;
 	int64_t last;
 };
+
+static void add_recipient(struct admins *a, const char *email)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->email[i], email) == 0)
+			return;
+	if (a->n < sizeof a->email / sizeof a->email[0])
+		bst_str_copy(a->email[a->n++], sizeof a->email[0], email);
+}
 
 static void admin_row(void *cls, const struct bst_user_row *u)
 {
 	struct admins *a = cls;
 	a->last = u->id;
 	if (a->n < ADMINS_MAX && strcmp(u->role, "admin") == 0 && strcmp(u->status, "active") == 0)
-		bst_str_copy(a->email[a->n++], sizeof a->email[0], u->email);
+		add_recipient(a, u->email);
 }
 
-static void mail_admins(struct bst_install *in, const struct admins *a, const char *slug,
+static void mail_report(struct bst_install *in, const struct admins *a, const char *slug,
 			const char *name, const char *report, const char *signature,
 			const char *pk, int64_t now)
 {
@@ -164,6 +176,15 @@ int bst_platform_destroy(struct bst_install *in, const char *data_dir, const cha
 			     "no report by mail",
 			     slug, perr);
 	}
+	/* read now: it goes with the platform's row */
+	struct bst_contact_row contact;
+	int has_contact = bst_contact_of(in->control, row.id, &contact);
+	if (has_contact > 0)
+		add_recipient(admins, contact.email);
+	else if (has_contact < 0)
+		bst_log_warn("destroy: the security contact of %s cannot be read: it gets no "
+			     "report by mail",
+			     slug);
 	char path[800];
 	snprintf(path, sizeof path, "%s/main.db", pdir);
 	int64_t main_bytes = file_size(path);
@@ -232,7 +253,7 @@ int bst_platform_destroy(struct bst_install *in, const char *data_dir, const cha
 		free(text);
 		goto out;
 	}
-	mail_admins(in, admins, slug, row.name, text, sig_hex, key.id, now_ms);
+	mail_report(in, admins, slug, row.name, text, sig_hex, key.id, now_ms);
 	bst_log_info("platform %s destroyed; report %lld", slug, (long long)id);
 	*report_out = text;
 	rc = 0;
