@@ -331,6 +331,10 @@ int bst_export_dest_prepare(struct bst_ctx *ctx, const char *data_dir, const cha
 			    struct bst_export_dest_push *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
+	if (!bst_authz_admin(ctx)) {
+		snprintf(err, errlen, "only the platform's administrators push its exports");
+		return -1;
+	}
 	struct bst_export_dest_row *row = calloc(1, sizeof *row);
 	int rc = -1;
 	if (!row) {

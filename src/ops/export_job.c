@@ -2,6 +2,7 @@
 #include "ops/export_job.h"
 #include "audit/audit.h"
 #include "audit/trail.h"
+#include "auth/authz.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/fileio.h"
@@ -391,6 +392,8 @@ int bst_export_job_get(const char *slug, int64_t id, struct bst_export_job *out)
 
 int bst_export_job_push(struct bst_ctx *ctx, const char *data_dir, int64_t id)
 {
+	if (!bst_authz_admin(ctx))
+		return -1;
 	struct run *r = new_run(ctx, data_dir);
 	if (!r)
 		return -1;

@@ -57,9 +57,9 @@ struct bst_export_job {
 int bst_export_job_start(struct bst_ctx *ctx, const char *data_dir, const char *passphrase,
 			 const char *public_key, bool push, int64_t *id, char *err, size_t errlen);
 /* Pushes ready export id of ctx's platform to its destination, in the
- * background (again, after a failure: a partial copy is resumed). 0; 1
- * when an export or a push is running; -1 when there is no such ready
- * export or it cannot start. */
+ * background (again, after a failure: a partial copy is resumed).
+ * Administrators only. 0; 1 when an export or a push is running; -1 when
+ * there is no such ready export, it cannot start, or ctx may not. */
 int bst_export_job_push(struct bst_ctx *ctx, const char *data_dir, int64_t id);
 /* The platform's latest export (0: none), or job id of it. */
 int bst_export_job_get(const char *slug, int64_t id, struct bst_export_job *out);
