@@ -56,7 +56,7 @@ int bst_account_http_status(enum bst_account_status s)
 
 /* Lower-cases into out; checks the shape of an address (one @, a local
  * part, a domain with letters, digits, dots and dashes). */
-static bool normalize_email(const char *in, char out[BST_EMAIL_MAX + 1])
+bool bst_account_email_normalize(const char *in, char out[BST_EMAIL_MAX + 1])
 {
 	if (!in)
 		return false;
@@ -159,7 +159,7 @@ enum bst_account_status bst_account_create(struct bst_ctx *ctx, const char *emai
 	char addr[BST_EMAIL_MAX + 1];
 	if (!bst_authz_admin(ctx))
 		return BST_ACC_FORBIDDEN;
-	if (!normalize_email(email, addr))
+	if (!bst_account_email_normalize(email, addr))
 		return BST_ACC_INVALID_EMAIL;
 	if (!name_valid(name))
 		return BST_ACC_INVALID_NAME;
@@ -190,7 +190,7 @@ enum bst_account_status bst_account_create_active(struct bst_ctx *ctx, const cha
 	char hash[BST_PASSWORD_HASH_BYTES];
 	if (ctx->actor != BST_ACTOR_OPERATOR)
 		return BST_ACC_FORBIDDEN;
-	if (!normalize_email(email, addr))
+	if (!bst_account_email_normalize(email, addr))
 		return BST_ACC_INVALID_EMAIL;
 	if (!name_valid(name))
 		return BST_ACC_INVALID_NAME;
@@ -413,7 +413,7 @@ enum bst_account_status bst_account_register(struct bst_ctx *ctx, const char *em
 	char addr[BST_EMAIL_MAX + 1];
 	if (strcmp(ctx->settings.registration, "open") != 0)
 		return BST_ACC_CLOSED;
-	if (!normalize_email(email, addr))
+	if (!bst_account_email_normalize(email, addr))
 		return BST_ACC_INVALID_EMAIL;
 	if (!domain_allowed(ctx->settings.registration_domains, addr))
 		return BST_ACC_DOMAIN;
@@ -486,7 +486,7 @@ enum bst_account_status bst_account_find(struct bst_ctx *ctx, const char *email,
 {
 	char addr[BST_EMAIL_MAX + 1];
 	memset(u, 0, sizeof *u);
-	if (!normalize_email(email, addr))
+	if (!bst_account_email_normalize(email, addr))
 		return BST_ACC_INVALID_EMAIL;
 	switch (bst_q_user_by_email(ctx->platform->main, addr, u)) {
 	case BST_QS_ONE_RESULT:

@@ -32,6 +32,12 @@ enum bst_account_status {
 	BST_ACC_ERROR,           /* the store failed */
 };
 
+/* Checks the shape of an e-mail address (one @, a local part, a domain of
+ * letters, digits, dots and dashes; at most BST_EMAIL_MAX bytes) and
+ * lower-cases it into out: the one check every address Bastide keeps
+ * goes through. */
+bool bst_account_email_normalize(const char *in, char out[BST_EMAIL_MAX + 1]);
+
 /* A stable code ("email_invalid") and an English msgid for people. */
 const char *bst_account_code(enum bst_account_status s);
 const char *bst_account_text(enum bst_account_status s);

@@ -3,12 +3,14 @@
  * written (and pushed, with --to) before anything else happens; then the
  * platform is closed to its users (suspended) and destroyed by `bastide
  * serve` when its notice period ends (src/ops/destroy.c), unless the
- * offboarding is cancelled meanwhile. */
+ * offboarding is cancelled meanwhile. The platform's administrators and
+ * its security contact are told of both (src/ops/notice.h). */
 #include "cli/common.h"
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "db/queries.h"
 #include "ops/destroy.h"
+#include "ops/notice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,40 @@ static const char usage[] =
 	"running `bastide serve` destroys the platform (bastide platform destroy).\n"
 	"--cancel, during the notice, gives the platform back to its users.\n";
 
+/* Tells the platform's administrators and security contact. when: the
+ * destruction's time (ISO), or NULL when the offboarding was cancelled. */
+static void notify(struct bst_cli *c, const struct bst_platform_row *row, const char *when)
+{
+	struct bst_notice_to *to = calloc(1, sizeof *to);
+	char subject[400], *body = NULL;
+	if (!to)
+		return;
+	bst_notice_recipients(c->install, c->platform, row->id, to);
+	if (when) {
+		snprintf(subject, sizeof subject, "%s: the platform is closed and will be destroyed",
+			 row->name);
+		if (asprintf(&body,
+			     "Hello,\n\nAs your contract ends, the final export of the platform "
+			     "\"%s\" (%s) was made and the platform is now closed to its users.\n\n"
+			     "It will be destroyed after %s (UTC): its databases, its documents, its "
+			     "backups and its data key. Until then the operator can cancel this and "
+			     "open the platform again: ask them if this is a mistake.\n",
+			     row->name, row->slug, when) < 0)
+			body = NULL;
+	} else {
+		snprintf(subject, sizeof subject, "%s: the offboarding was cancelled", row->name);
+		if (asprintf(&body,
+			     "Hello,\n\nThe offboarding of the platform \"%s\" (%s) was cancelled: "
+			     "it is open to its users again and will not be destroyed.\n",
+			     row->name, row->slug) < 0)
+			body = NULL;
+	}
+	if (body)
+		bst_notice_send(c->install, to, subject, body, bst_now_ms());
+	free(body);
+	free(to);
+}
+
 static int cancel(struct bst_cli *c, const char *slug)
 {
 	if (bst_cli_open_platform(c, slug) != 0)
@@ -45,6 +81,7 @@ static int cancel(struct bst_cli *c, const char *slug)
 		return BST_EXIT_FAIL;
 	}
 	bst_audit_record(&c->ctx, "platform.offboard.cancel", slug, NULL);
+	notify(c, &row, NULL);
 	printf("Offboarding of %s cancelled: the platform is open to its users again.\n", slug);
 	return BST_EXIT_OK;
 }
@@ -141,6 +178,7 @@ int bst_cmd_offboard(int argc, char **argv)
 	bst_time_format_iso(after, when, sizeof when);
 	bst_audit_record(&c.ctx, "platform.offboard", slug,
 			 json_pack("{si ss}", "notice_days", (int)days, "destroy_after", when));
+	notify(&c, &row, when);
 	printf("Platform %s is closed to its users; it will be destroyed after %s unless\n"
 	       "`bastide platform offboard %s --cancel` is run before.\n",
 	       slug, when, slug);

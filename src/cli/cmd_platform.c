@@ -1,11 +1,12 @@
 /* bastide platform: create, list, show, suspend, resume, set-quota,
- * destroy, reports. */
+ * set-contact, destroy, reports. */
 #include "cli/common.h"
 #include "auth/account.h"
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "db/queries.h"
 #include "ops/destroy.h"
+#include "tenant/contact.h"
 #include "social/documents.h"
 
 #include <jansson.h>
@@ -22,6 +23,7 @@ static const char usage[] =
 	"       bastide platform suspend SLUG\n"
 	"       bastide platform resume SLUG\n"
 	"       bastide platform set-quota SLUG --gb N\n"
+	"       bastide platform set-contact SLUG --name NAME --email EMAIL [--phone PHONE]\n"
 	"       bastide platform offboard SLUG ... (see bastide platform offboard --help)\n"
 	"       bastide platform destroy SLUG --confirm SLUG\n"
 	"       bastide platform reports [SLUG]\n"
@@ -30,10 +32,12 @@ static const char usage[] =
 	"A suspended platform answers 503 with a maintenance page; nothing else is affected.\n"
 	"set-quota sets how much the platform's documents may hold, in GB (10^9 bytes;\n"
 	"decimals allowed, e.g. 0.5); the default is 10.\n"
+	"set-contact sets the platform's security contact (the client's security\n"
+	"correspondent): its administrators see it; it gets the destruction report.\n"
 	"destroy removes the platform for good: its data key first (every copy of its\n"
 	"data becomes unreadable), then its databases, documents and local backups;\n"
 	"it prints a report signed with the installation's key, keeps it and mails it\n"
-	"to the platform's administrators. --confirm repeats the slug.\n"
+	"to the platform's administrators and security contact. --confirm repeats the slug.\n"
 	"reports prints the destruction reports (JSON lines, with their signature).\n";
 
 static void print_host(void *cls, const char *host, int64_t id)
@@ -127,6 +131,39 @@ static int show(struct bst_cli *c, const char *slug)
 	if (bst_doc_quota(&c->ctx, &quota, &used) == BST_DOC_OK)
 		printf("documents:          %.3f GB used of %.3f GB\n", (double)used / 1e9,
 		       (double)quota / 1e9);
+	struct bst_contact_row contact;
+	switch (bst_contact_get(&c->ctx, &contact)) {
+	case 1:
+		printf("security contact:   %s <%s>%s%s\n", contact.name, contact.email,
+		       contact.phone[0] ? ", " : "", contact.phone);
+		break;
+	case 0:
+		printf("security contact:   none (bastide platform set-contact %s ...)\n", slug);
+		break;
+	default:
+		printf("security contact:   (cannot be read)\n");
+	}
+	return BST_EXIT_OK;
+}
+
+static int set_contact(struct bst_cli *c, const char *slug, const char *name, const char *email,
+		       const char *phone)
+{
+	if (!name || !email) {
+		bst_cli_error("set-contact needs --name and --email (and --phone, optional)");
+		return BST_EXIT_USAGE;
+	}
+	if (bst_cli_open_platform(c, slug) != 0)
+		return BST_EXIT_FAIL;
+	char err[300];
+	if (bst_contact_set(&c->ctx, name, email, phone, err, sizeof err) != 0) {
+		bst_cli_error("%s", err);
+		return BST_EXIT_FAIL;
+	}
+	struct bst_contact_row contact;
+	bst_contact_get(&c->ctx, &contact);
+	printf("Platform %s: security contact %s <%s>%s%s.\n", slug, contact.name, contact.email,
+	       contact.phone[0] ? ", " : "", contact.phone);
 	return BST_EXIT_OK;
 }
 
@@ -219,6 +256,8 @@ int bst_cmd_platform(int argc, char **argv)
 					     {"lang", required_argument, NULL, 'L'},
 					     {"gb", required_argument, NULL, 'g'},
 					     {"confirm", required_argument, NULL, 'c'},
+					     {"email", required_argument, NULL, 'E'},
+					     {"phone", required_argument, NULL, 'P'},
 					     {0, 0, 0, 0}};
 	/* offboard has its own grammar (it passes export's options through) */
 	if (argc > 1 && strcmp(argv[1], "offboard") == 0)
@@ -228,7 +267,7 @@ int bst_cmd_platform(int argc, char **argv)
 	const char *hosts[BST_MAX_HOSTS];
 	size_t n_hosts = 0;
 	const char *name = NULL, *email = NULL, *admin_name = NULL, *lang = NULL, *gb = NULL;
-	const char *confirm = NULL;
+	const char *confirm = NULL, *contact_email = NULL, *phone = NULL;
 	int o;
 	while ((o = bst_cli_next_opt(&c, argc, argv, opts, usage)) > 0) {
 		switch (o) {
@@ -245,6 +284,8 @@ int bst_cmd_platform(int argc, char **argv)
 		case 'L': lang = optarg; break;
 		case 'g': gb = optarg; break;
 		case 'c': confirm = optarg; break;
+		case 'E': contact_email = optarg; break;
+		case 'P': phone = optarg; break;
 		default:
 			return bst_cli_usage(usage);
 		}
@@ -275,6 +316,8 @@ int bst_cmd_platform(int argc, char **argv)
 		rc = show(&c, slug);
 	} else if (strcmp(verb, "set-quota") == 0) {
 		rc = set_quota(&c, slug, gb);
+	} else if (strcmp(verb, "set-contact") == 0) {
+		rc = set_contact(&c, slug, name, contact_email, phone);
 	} else if (strcmp(verb, "destroy") == 0) {
 		rc = destroy(&c, slug, confirm);
 	} else if (strcmp(verb, "suspend") == 0 || strcmp(verb, "resume") == 0) {

@@ -59,6 +59,19 @@ enum bst_qs bst_q_destruction_each(bst_db *db, const char *slug,
 				   void *cls);
 enum bst_qs bst_q_platform_set_status(bst_db *db, const char *slug, bool suspended,
 				      int64_t now);
+
+/* A platform's security contact (q_contacts.c): one per platform, gone
+ * with the platform's row. */
+#define BST_CONTACT_PHONE_MAX 40 /* as a profile's (BST_PROFILE_PHONE_MAX) */
+struct bst_contact_row {
+	char name[BST_NAME_MAX + 1];
+	char email[BST_EMAIL_MAX + 1];
+	char phone[BST_CONTACT_PHONE_MAX + 1]; /* "" when none */
+	int64_t updated_ms;
+};
+enum bst_qs bst_q_contact_get(bst_db *db, int64_t platform_id, struct bst_contact_row *out);
+/* Inserts or replaces; updated_ms from c. */
+enum bst_qs bst_q_contact_put(bst_db *db, int64_t platform_id, const struct bst_contact_row *c);
 /* The control database's change counter, or -1. */
 int64_t bst_q_generation(bst_db *db);
 

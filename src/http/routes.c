@@ -72,6 +72,9 @@ const struct bst_route bst_routes[] = {
 	{"GET", "/admin/export", bst_page_admin_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
 	{"POST", "/admin/export", bst_page_admin_export, BST_R_ADMIN | BST_R_REAUTH, NULL},
 	{"GET", "/admin/export/{id}/download", bst_page_admin_export_download, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/export/{id}/push", bst_page_admin_export_push, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"GET", "/admin/export/destination", bst_page_admin_export_destination, BST_R_ADMIN | BST_R_REAUTH, NULL},
+	{"POST", "/admin/export/destination", bst_page_admin_export_destination, BST_R_ADMIN | BST_R_REAUTH, NULL},
 
 	{"GET", "/api/v1/me", bst_api_me, BST_R_AUTH, NULL},
 	{"POST", "/api/v1/register", bst_api_register, BST_R_PUBLIC, NULL},

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "db/queries.h"
+#include "ops/notice.h"
 #include "tenant/platform.h"
 
 #include <dirent.h>
@@ -21,7 +22,6 @@
 
 /* Long enough for a running server's registry to see the platform gone. */
 #define NOTICE_MS (BST_DB_WATCH_MAX_MS + 500)
-#define ADMINS_MAX 50
 
 struct tally {
 	int64_t files, bytes;
@@ -93,21 +93,7 @@ static json_t *backups_of(const char *dir)
 	return list;
 }
 
-struct admins {
-	char email[ADMINS_MAX][BST_EMAIL_MAX + 1];
-	size_t n;
-	int64_t last;
-};
-
-static void admin_row(void *cls, const struct bst_user_row *u)
-{
-	struct admins *a = cls;
-	a->last = u->id;
-	if (a->n < ADMINS_MAX && strcmp(u->role, "admin") == 0 && strcmp(u->status, "active") == 0)
-		bst_str_copy(a->email[a->n++], sizeof a->email[0], u->email);
-}
-
-static void mail_admins(struct bst_install *in, const struct admins *a, const char *slug,
+static void mail_report(struct bst_install *in, const struct bst_notice_to *to, const char *slug,
 			const char *name, const char *report, const char *signature,
 			const char *pk, int64_t now)
 {
@@ -121,9 +107,7 @@ static void mail_admins(struct bst_install *in, const struct admins *a, const ch
 		     "(hex): %s\nPublic key of the installation (hex): %s\n",
 		     name, slug, report, signature, pk) < 0)
 		return;
-	for (size_t i = 0; i < a->n; i++)
-		if (bst_q_mail_enqueue(in->control, 0, a->email[i], subject, body, now) < 0)
-			bst_log_error("destroy: cannot queue the report for %s", a->email[i]);
+	bst_notice_send(in, to, subject, body, now);
 	free(body);
 }
 
@@ -189,7 +173,7 @@ int bst_platform_destroy(struct bst_install *in, const struct bst_config *cfg,
 	snprintf(bdir, sizeof bdir, "%s/backups/%s", data_dir, slug);
 
 	/* what there is, before anything goes */
-	struct admins *admins = calloc(1, sizeof *admins);
+	struct bst_notice_to *admins = calloc(1, sizeof *admins);
 	if (!admins) {
 		snprintf(err, errlen, "out of memory");
 		sodium_memzero(&key, sizeof key);
@@ -197,17 +181,14 @@ int bst_platform_destroy(struct bst_install *in, const struct bst_config *cfg,
 	}
 	struct bst_platform *p = NULL;
 	char perr[256];
-	if (bst_platform_open(in, slug, &p, perr, sizeof perr) == 0) {
-		/* every account, a page at a time, keeping the active administrators */
-		while (admins->n < ADMINS_MAX &&
-		       bst_q_user_list(p->main, NULL, admins->last, 200, admin_row, admins) == 200)
-			;
-		bst_platform_close(p);
-	} else {
+	if (bst_platform_open(in, slug, &p, perr, sizeof perr) != 0)
 		bst_log_warn("destroy: platform %s does not open (%s): its administrators get "
 			     "no report by mail",
 			     slug, perr);
-	}
+	/* read now: the security contact goes with the platform's row */
+	bst_notice_recipients(in, p, row.id, admins);
+	if (p)
+		bst_platform_close(p);
 	char path[800];
 	snprintf(path, sizeof path, "%s/main.db", pdir);
 	int64_t main_bytes = file_size(path);
@@ -278,7 +259,7 @@ int bst_platform_destroy(struct bst_install *in, const struct bst_config *cfg,
 		free(text);
 		goto out;
 	}
-	mail_admins(in, admins, slug, row.name, text, sig_hex, key.id, now_ms);
+	mail_report(in, admins, slug, row.name, text, sig_hex, key.id, now_ms);
 	bst_log_info("platform %s destroyed; report %lld", slug, (long long)id);
 	*report_out = text;
 	rc = 0;

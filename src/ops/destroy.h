@@ -3,9 +3,9 @@
  * data key in the key store go; a report of what was destroyed, where and
  * when, with the hashes of the deleted backup manifests, is signed with
  * the installation's Ed25519 key, kept in the control database and mailed
- * to the platform's administrators. The key goes before the files: once it
- * is gone, any copy that escaped deletion (an off-site backup, a stolen
- * disk) is noise. Running servers stop serving the platform first (its row
+ * to the platform's administrators and its security contact. The key
+ * goes before the files: once it is gone, any copy that escaped deletion
+ * (an off-site backup, a stolen disk) is noise. Running servers stop serving the platform first (its row
  * goes, and they notice within BST_DB_WATCH_MAX_MS). Irreversible. */
 #ifndef BST_OPS_DESTROY_H
 #define BST_OPS_DESTROY_H

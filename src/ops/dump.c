@@ -28,6 +28,7 @@
  * A table missing here stops the export: whoever adds one decides. */
 static const char *const users_secrets[] = {"password_hash", "totp_secret", "totp_last_step",
 					     NULL};
+static const char *const destination_secrets[] = {"password_sealed", NULL};
 static const struct rule {
 	const char *name;
 	bool prefix;             /* name is a prefix (a virtual table's shadows) */
@@ -41,6 +42,7 @@ static const struct rule {
     {"comment_versions", false, true, NULL},
     {"comments", false, true, NULL},
     {"document_versions", false, true, NULL},
+    {"export_destination", false, true, destination_secrets}, /* its password sealed */
     {"documents", false, true, NULL},
     {"folders", false, true, NULL},
     {"group_members", false, true, NULL},

@@ -56,9 +56,11 @@ struct session {
 	char pubkey[4096]; /* "<ssh key>.pub" when it exists, else empty */
 	char pin[64];      /* the host key pin without "SHA256:" */
 	char errbuf[CURL_ERROR_SIZE];
-	bool progress;
+	bst_transfer_progress_fn progress;
+	void *progress_cls;
+	int attempt;
 	long max_speed; /* bytes/s, tests only; 0 = unlimited */
-	int64_t progress_base, progress_total, progress_last_ms;
+	int64_t progress_base, progress_total, progress_done, progress_last_ms;
 };
 
 static int64_t monotonic_ms(void)
@@ -103,7 +105,7 @@ int bst_transfer_check_auth(const struct bst_transfer_url *u,
 {
 	char pin[44];
 	if (u->proto == BST_TRANSFER_SFTP) {
-		if (a->password_file || a->ca_file || a->pinned_key) {
+		if (a->password_file || a->password || a->ca_file || a->pinned_key) {
 			snprintf(
 			    err, errlen,
 			    "--password-file, --ca-file and --pinned-key are for "
@@ -138,7 +140,7 @@ int bst_transfer_check_auth(const struct bst_transfer_url *u,
 			 "takes --password-file and --ca-file or --pinned-key");
 		return -1;
 	}
-	if (!a->password_file) {
+	if (!a->password_file && !a->password) {
 		snprintf(err, errlen, "ftps:// needs --password-file FILE");
 		return -1;
 	}
@@ -426,6 +428,23 @@ static size_t read_source(char *out, size_t size, size_t n, void *cls)
 	return (size_t)got;
 }
 
+/* The progress bar on a terminal (bst_transfer_push with progress). */
+static void terminal_bar(void *cls, int64_t done, int64_t total, int attempt, bool end)
+{
+	(void)cls, (void)attempt;
+	if (end) {
+		fputc('\n', stderr);
+		return;
+	}
+	if (total <= 0)
+		total = 1;
+	int pct = (int)(done * 100 / total);
+	int bar = pct / 5;
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %lld/%lld KiB", bar, "####################",
+		20 - bar, "", pct, (long long)(done / 1024), (long long)(total / 1024));
+	fflush(stderr);
+}
+
 static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow,
 		       curl_off_t ultotal, curl_off_t ulnow)
 {
@@ -436,12 +455,8 @@ static int on_progress(void *cls, curl_off_t dltotal, curl_off_t dlnow,
 	if (now - s->progress_last_ms < 250 && done != s->progress_total)
 		return 0;
 	s->progress_last_ms = now;
-	int64_t total = s->progress_total > 0 ? s->progress_total : 1;
-	int pct = (int)(done * 100 / total);
-	int bar = pct / 5;
-	fprintf(stderr, "\r[%.*s%*s] %3d%% %lld/%lld KiB", bar, "####################",
-		20 - bar, "", pct, (long long)(done / 1024), (long long)(total / 1024));
-	fflush(stderr);
+	s->progress_done = done;
+	s->progress(s->progress_cls, done, s->progress_total, s->attempt, false);
 	return 0;
 }
 
@@ -465,6 +480,7 @@ static CURLcode upload_part(struct session *s, int fd, int64_t offset, int64_t s
 	if (s->progress) {
 		s->progress_base = offset;
 		s->progress_total = size;
+		s->progress_done = offset;
 		s->progress_last_ms = 0;
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 		curl_easy_setopt(c, CURLOPT_XFERINFODATA, s);
@@ -472,7 +488,7 @@ static CURLcode upload_part(struct session *s, int fd, int64_t offset, int64_t s
 	}
 	CURLcode rc = curl_easy_perform(c);
 	if (s->progress)
-		fputc('\n', stderr);
+		s->progress(s->progress_cls, s->progress_done, size, s->attempt, true);
 	if (rc == CURLE_ABORTED_BY_CALLBACK || src.err)
 		snprintf(s->errbuf, sizeof s->errbuf, "cannot read the file: %s",
 			 strerror(src.err ? src.err : EIO));
@@ -614,13 +630,21 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		      const struct bst_transfer_auth *auth, bool progress,
 		      struct bst_transfer_result *res, char *err, size_t errlen)
 {
+	return bst_transfer_push_cb(local_path, u, auth, progress ? terminal_bar : NULL, NULL,
+				    res, err, errlen);
+}
+
+int bst_transfer_push_cb(const char *local_path, const struct bst_transfer_url *u,
+			 const struct bst_transfer_auth *auth, bst_transfer_progress_fn fn,
+			 void *cls, struct bst_transfer_result *res, char *err, size_t errlen)
+{
 	struct bst_transfer_result tmp;
 	if (!res)
 		res = &tmp;
 	memset(res, 0, sizeof *res);
 	if (bst_transfer_check_auth(u, auth, err, errlen) != 0)
 		return -1;
-	struct session s = {.u = u, .auth = auth, .progress = progress};
+	struct session s = {.u = u, .auth = auth, .progress = fn, .progress_cls = cls};
 	int ret = -1;
 	int fd = -1;
 	char sums[BST_TRANSFER_NAME_MAX + 80];
@@ -635,6 +659,14 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		}
 		if (stat(s.pubkey, &st) != 0)
 			s.pubkey[0] = '\0'; /* libssh2 derives it from the private key */
+	} else if (auth->password) {
+		size_t n = strlen(auth->password);
+		if (n == 0 || n > PASSWORD_MAX || strpbrk(auth->password, "\r\n")) {
+			snprintf(err, errlen, "the password must be one line of 1 to %d bytes",
+				 PASSWORD_MAX);
+			goto cleanup;
+		}
+		memcpy(s.password, auth->password, n + 1);
 	} else if (read_password(auth->password_file, s.password, err, errlen) != 0) {
 		goto cleanup;
 	}
@@ -683,6 +715,7 @@ int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 	int64_t backoff = FIRST_BACKOFF_MS;
 	for (res->attempts = 1;; res->attempts++) {
 		const char *what = "";
+		s.attempt = res->attempts;
 		rc = attempt(&s, fd, size, sums, res, &what);
 		if (rc == CURLE_OK)
 			break;

@@ -54,6 +54,8 @@ struct bst_transfer_auth {
 	const char *host_key_sha256; /* SFTP: base64, as ssh-keygen -lf prints it after
 				      * "SHA256:" (the prefix is accepted) */
 	const char *password_file;   /* FTPS: the password on its first line */
+	const char *password;        /* FTPS: or the password itself (a caller that
+				      * keeps it sealed need not write it to disk) */
 	const char *ca_file;         /* FTPS: CA certificates (PEM) */
 	const char *pinned_key;      /* FTPS: "sha256//BASE64[;sha256//BASE64...]" */
 };
@@ -83,5 +85,19 @@ struct bst_transfer_result {
 int bst_transfer_push(const char *local_path, const struct bst_transfer_url *u,
 		      const struct bst_transfer_auth *auth, bool progress,
 		      struct bst_transfer_result *res, char *err, size_t errlen);
+
+/* How a push is going, for whoever shows it (the terminal bar, the back
+ * office): done bytes of the file are on the server out of total, in
+ * upload attempt number attempt (from 1); end is true once per attempt,
+ * when its upload stopped, sent whole or not. Called on the pushing
+ * thread, at most every 250 ms in between; it must not block. */
+typedef void (*bst_transfer_progress_fn)(void *cls, int64_t done, int64_t total, int attempt,
+					 bool end);
+
+/* bst_transfer_push reporting to fn(cls) (NULL: nothing) instead of a
+ * bar on stderr. */
+int bst_transfer_push_cb(const char *local_path, const struct bst_transfer_url *u,
+			 const struct bst_transfer_auth *auth, bst_transfer_progress_fn fn,
+			 void *cls, struct bst_transfer_result *res, char *err, size_t errlen);
 
 #endif

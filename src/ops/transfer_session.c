@@ -34,29 +34,6 @@ struct bst_sftp {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* Names Bastide makes: letters, digits, "._-", segments separated by
- * '/', none empty, "." or "..". */
-static bool rel_ok(const char *rel)
-{
-	if (strlen(rel) > 250)
-		return false;
-	const char *seg = rel;
-	for (const char *p = rel;; p++) {
-		if (*p == '/' || *p == '\0') {
-			size_t n = (size_t)(p - seg);
-			if ((n == 0 && (*p || p != rel)) || (n == 1 && seg[0] == '.') ||
-			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
-				return false;
-			if (!*p)
-				return true;
-			seg = p + 1;
-		} else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			     (*p >= '0' && *p <= '9') || strchr("._-", *p))) {
-			return false;
-		}
-	}
-}
-
 /* The path on the server: the base directory, then rel. */
 static void full_path(const struct bst_sftp *s, const char *rel, char *out, size_t len)
 {
@@ -249,7 +226,7 @@ static void prep_put(struct bst_sftp *s, void *cls)
 int bst_sftp_put(struct bst_sftp *s, const char *local_path, const char *rel, char *err,
 		 size_t errlen)
 {
-	if (!rel_ok(rel)) {
+	if (!bst_sftp_rel_ok(rel)) {
 		snprintf(err, errlen, "invalid name on the target: %s", rel);
 		return -1;
 	}
@@ -322,7 +299,7 @@ static void prep_get(struct bst_sftp *s, void *cls)
 int bst_sftp_get(struct bst_sftp *s, const char *rel, int fd, uint64_t max, char *err,
 		 size_t errlen)
 {
-	if (!rel_ok(rel)) {
+	if (!bst_sftp_rel_ok(rel)) {
 		snprintf(err, errlen, "invalid name on the target: %s", rel);
 		return -1;
 	}
@@ -389,7 +366,7 @@ static int list_raw(struct bst_sftp *s, const char *rel, char ***names, size_t *
 	*names = NULL;
 	*n = 0;
 	*missing = false;
-	if (rel[0] && !rel_ok(rel)) {
+	if (rel[0] && !bst_sftp_rel_ok(rel)) {
 		snprintf(err, errlen, "invalid name on the target: %s", rel);
 		return -1;
 	}
@@ -405,41 +382,11 @@ static int list_raw(struct bst_sftp *s, const char *rel, char ***names, size_t *
 		free(l.buf);
 		return failed(s, rc, "cannot list", rel, err, errlen);
 	}
-	size_t cap = 0;
-	char **v = NULL;
-	for (size_t i = 0; i < l.len;) {
-		size_t j = i;
-		while (j < l.len && l.buf[j] != '\n')
-			j++;
-		size_t k = j;
-		if (k > i && l.buf[k - 1] == '\r')
-			k--;
-		if (k > i && !(k - i == 1 && l.buf[i] == '.') &&
-		    !(k - i == 2 && l.buf[i] == '.' && l.buf[i + 1] == '.')) {
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 64;
-				char **g = realloc(v, cap * sizeof *v);
-				if (!g)
-					goto oom;
-				v = g;
-			}
-			if (!(v[*n] = strndup(l.buf + i, k - i)))
-				goto oom;
-			(*n)++;
-		}
-		i = j + 1;
-	}
+	int parsed = bst_sftp_parse_listing(l.buf, l.len, names, n);
 	free(l.buf);
-	*names = v;
-	return 0;
-oom:
-	for (size_t i = 0; i < *n; i++)
-		free(v[i]);
-	free(v);
-	free(l.buf);
-	*n = 0;
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	if (parsed != 0)
+		snprintf(err, errlen, "out of memory");
+	return parsed;
 }
 
 int bst_sftp_list(struct bst_sftp *s, const char *rel, char ***names, size_t *n,
@@ -457,7 +404,7 @@ int bst_sftp_remove(struct bst_sftp *s, char *const *rels, size_t n, char *err,
 	for (size_t i = 0; i < n; i += BATCH) {
 		struct curl_slist *l = NULL;
 		for (size_t j = i; j < n && j < i + BATCH; j++) {
-			if (!rel_ok(rels[j])) {
+			if (!bst_sftp_rel_ok(rels[j])) {
 				curl_slist_free_all(l);
 				snprintf(err, errlen, "invalid name on the target: %s",
 					 rels[j]);
@@ -479,7 +426,7 @@ int bst_sftp_remove(struct bst_sftp *s, char *const *rels, size_t n, char *err,
 
 int bst_sftp_rmdir(struct bst_sftp *s, const char *rel, char *err, size_t errlen)
 {
-	if (!rel_ok(rel)) {
+	if (!bst_sftp_rel_ok(rel)) {
 		snprintf(err, errlen, "invalid name on the target: %s", rel);
 		return -1;
 	}
@@ -510,9 +457,9 @@ int bst_sftp_rmdir(struct bst_sftp *s, const char *rel, char *err, size_t errlen
 int bst_sftp_rename(struct bst_sftp *s, const char *from, const char *to, char *err,
 		    size_t errlen)
 {
-	if (!rel_ok(from) || !rel_ok(to)) {
+	if (!bst_sftp_rel_ok(from) || !bst_sftp_rel_ok(to)) {
 		snprintf(err, errlen, "invalid name on the target: %s",
-			 rel_ok(from) ? to : from);
+			 bst_sftp_rel_ok(from) ? to : from);
 		return -1;
 	}
 	struct curl_slist *l = cmd(s, NULL, "rename", from, to);

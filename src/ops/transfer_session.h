@@ -49,4 +49,13 @@ int bst_sftp_rmdir(struct bst_sftp *s, const char *rel, char *err, size_t errlen
 int bst_sftp_rename(struct bst_sftp *s, const char *from, const char *to, char *err,
 		    size_t errlen);
 
+/* ---- transfer_names.c: pure ---- */
+/* A relative path Bastide sends: letters, digits, "._-", segments
+ * separated by '/', none empty, "." or "..", at most 250 bytes. */
+bool bst_sftp_rel_ok(const char *rel);
+/* The names of a directory listing (one per line, "\r\n" or "\n"),
+ * without "." and ".." and lines holding a NUL: *names (the caller frees
+ * each and the array), *n. Returns 0, or -1 (out of memory). */
+int bst_sftp_parse_listing(const char *buf, size_t len, char ***names, size_t *n);
+
 #endif

@@ -108,7 +108,7 @@ static bool bio_valid(const char *s)
 	return true;
 }
 
-static bool phone_valid(const char *s)
+bool bst_profile_phone_valid(const char *s)
 {
 	if (strlen(s) > BST_PROFILE_PHONE_MAX)
 		return false;
@@ -235,7 +235,7 @@ enum bst_profile_status bst_profile_update(struct bst_ctx *ctx, int64_t user_id,
 		return invalid(field, "department", BST_PROFILE_INVALID_TEXT);
 	if (!bst_profile_text_valid(f.location, BST_PROFILE_TEXT_MAX))
 		return invalid(field, "location", BST_PROFILE_INVALID_TEXT);
-	if (!phone_valid(f.phone))
+	if (!bst_profile_phone_valid(f.phone))
 		return invalid(field, "phone", BST_PROFILE_INVALID_PHONE);
 	if (!bio_valid(f.bio))
 		return invalid(field, "bio", BST_PROFILE_INVALID_BIO);

@@ -78,6 +78,9 @@ enum bst_profile_status bst_profile_facets(struct bst_ctx *ctx, const char *colu
 /* Is s acceptable as a one-line profile text of at most max bytes? (valid
  * UTF-8, no control, invisible or bidirectional-override characters) */
 bool bst_profile_text_valid(const char *s, size_t max);
+/* Is s acceptable as a phone number? At most BST_PROFILE_PHONE_MAX bytes
+ * of digits (two at least), spaces and + ( ) - . /; "" is. */
+bool bst_profile_phone_valid(const char *s);
 
 /* ---- avatars.c ---- */
 

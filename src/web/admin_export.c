@@ -1,15 +1,20 @@
 /* The back office's "Export all data" (issue 6): GET /admin/export shows
  * the platform's latest export (its progress while it is made, then a
- * download link) and the form that starts one; POST /admin/export starts
- * it (src/ops/export_job.h), encrypted for the client with a passphrase or
- * to a public key pasted here; GET /admin/export/{id}/download sends it.
- * The page refreshes itself while an export runs (a meta refresh: no
+ * download link), its push to the destination (progress, then delivered
+ * or failed), the destination set (admin_export_destination.c) and the
+ * form that starts an export; POST /admin/export starts it
+ * (src/ops/export_job.h), encrypted for the client with a passphrase or to
+ * a public key pasted here, and sent to the destination once ready when
+ * asked; POST /admin/export/{id}/push sends a ready one (again); GET
+ * /admin/export/{id}/download sends it to the browser. The page refreshes
+ * itself while an export or a push runs (an HTTP Refresh header: no
  * script needed). */
 #include "web/admin.h"
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/fileio.h"
 #include "http/server.h"
+#include "ops/export_dest.h"
 #include "ops/export_job.h"
 
 #include <fcntl.h>
@@ -25,7 +30,65 @@ static void mb(bst_buf *b, int64_t bytes)
 	bst_buf_printf(b, "%.1f MB", (double)bytes / 1e6);
 }
 
-static void status_section(struct bst_req *r, bst_buf *b, const struct bst_export_job *j)
+static bool pushing(const struct bst_export_job *j)
+{
+	return j->push.state == BST_PUSH_WAITING || j->push.state == BST_PUSH_RUNNING;
+}
+
+/* Where the export goes, and how it is going. */
+static void push_status(struct bst_req *r, bst_buf *b, const struct bst_export_job *j, bool dest_set)
+{
+	const struct bst_export_push *p = &j->push;
+	switch (p->state) {
+	case BST_PUSH_NONE:
+		break;
+	case BST_PUSH_WAITING:
+		bst_buf_printf(b, "<p role=\"status\" id=\"push-state\">%s</p>",
+			       _("It will be sent to the destination once ready."));
+		break;
+	case BST_PUSH_RUNNING: {
+		int64_t pct = p->total > 0 ? p->sent * 100 / p->total : 0;
+		bst_buf_puts(b, "<p role=\"status\" id=\"push-state\">");
+		/* TRANSLATORS: %s is a destination such as sftp://user@host:22/folder/file */
+		bst_html_txt(b, bst_arena_printf(r->arena, _("Sending to %s:"), p->url));
+		bst_buf_putc(b, ' ');
+		mb(b, p->sent);
+		bst_buf_puts(b, " / ");
+		mb(b, p->total);
+		if (p->attempt > 1) {
+			bst_buf_putc(b, ' ');
+			/* TRANSLATORS: the upload was cut and is being tried again */
+			bst_html_txt(b, bst_arena_printf(r->arena, _("(attempt %d)"), p->attempt));
+		}
+		bst_buf_printf(b, "</p><p><progress max=\"100\" value=\"%lld\" aria-labelledby=\"push-state\">"
+				  "%lld %%</progress></p>",
+			       (long long)pct, (long long)pct);
+		break;
+	}
+	case BST_PUSH_DELIVERED:
+		bst_buf_puts(b, "<p role=\"status\" id=\"push-state\">");
+		/* TRANSLATORS: %s is a destination such as sftp://user@host:22/folder/file */
+		bst_html_txt(b, bst_arena_printf(r->arena, _("Delivered to %s:"), p->url));
+		bst_buf_putc(b, ' ');
+		mb(b, p->total);
+		bst_buf_printf(b, ", SHA-256 <code class=\"hash\">%s</code>.</p>", p->sha256);
+		break;
+	case BST_PUSH_FAILED:
+		bst_page_notice(b, "error",
+				bst_arena_printf(r->arena, _("Sending to %s failed: %s"),
+						 p->url[0] ? p->url : _("the destination"), p->error));
+		break;
+	}
+	if (j->state == BST_EXPORT_READY && dest_set && !pushing(j)) {
+		bst_form_begin(r, b, bst_arena_printf(r->arena, "/admin/export/%lld/push", (long long)j->id));
+		bst_buf_printf(b, "<p><button type=\"submit\">%s</button></p></form>",
+			       p->state == BST_PUSH_NONE ? _("Send to the destination")
+							 : _("Send to the destination again"));
+	}
+}
+
+static void status_section(struct bst_req *r, bst_buf *b, const struct bst_export_job *j,
+			   bool dest_set)
 {
 	bst_buf_printf(b, "<section aria-labelledby=\"h-latest\"><h2 id=\"h-latest\">%s</h2>",
 		       _("Latest export"));
@@ -61,6 +124,26 @@ static void status_section(struct bst_req *r, bst_buf *b, const struct bst_expor
 		bst_page_notice(b, "error", bst_arena_printf(r->arena, _("The export failed: %s"), j->error));
 		break;
 	}
+	push_status(r, b, j, dest_set);
+	bst_buf_puts(b, "</section>");
+}
+
+/* The destination set by the administrators, and where to change it. */
+static void destination_section(struct bst_req *r, bst_buf *b, const struct bst_export_dest *d,
+				bool set)
+{
+	bst_buf_printf(b, "<section aria-labelledby=\"h-dest\"><h2 id=\"h-dest\">%s</h2><p>",
+		       _("Destination"));
+	if (set) {
+		bst_buf_printf(b, "%s <code>", _("Exports can be sent to:"));
+		bst_html_txt(b, d->url);
+		bst_buf_printf(b, "</code></p><p><a href=\"/admin/export/destination\">%s</a></p>",
+			       _("Change or remove the destination"));
+	} else {
+		bst_buf_printf(b, "%s</p><p><a href=\"/admin/export/destination\">%s</a></p>",
+			       _("No destination is set: exports are only offered for download."),
+			       _("Set a destination (the client's SFTP or FTPS server)"));
+	}
 	bst_buf_puts(b, "</section>");
 }
 
@@ -68,9 +151,12 @@ static void render(struct bst_req *r, int status, const char *error)
 {
 	struct bst_export_job j;
 	bst_export_job_get(r->ctx.platform->slug, 0, &j);
+	struct bst_export_dest *dest = bst_arena_alloc(r->arena, sizeof *dest);
+	bool dest_set = dest && bst_export_dest_get(&r->ctx, dest) == BST_DEST_OK;
+	bool busy = j.id && (j.state == BST_EXPORT_RUNNING || pushing(&j));
 	bst_buf b;
 	bst_buf_init(&b);
-	if (j.id && j.state == BST_EXPORT_RUNNING)
+	if (busy)
 		bst_reply_header(r, "Refresh", "2");
 	bst_page_begin(r, &b, _("Export all data"));
 	bst_page_admin_nav(r, &b, "export");
@@ -81,8 +167,9 @@ static void render(struct bst_req *r, int status, const char *error)
 			 "with OpenPGP: gpg --decrypt opens it."));
 	if (error)
 		bst_page_notice(&b, "error", error);
-	status_section(r, &b, &j);
-	if (!(j.id && j.state == BST_EXPORT_RUNNING)) {
+	status_section(r, &b, &j, dest_set);
+	destination_section(r, &b, dest, dest_set);
+	if (!busy) {
 		bst_buf_printf(&b, "<section aria-labelledby=\"h-start\"><h2 id=\"h-start\">%s</h2>",
 			       _("Start an export"));
 		bst_form_begin(r, &b, "/admin/export");
@@ -99,6 +186,10 @@ static void render(struct bst_req *r, int status, const char *error)
 		bst_buf_printf(&b, "<p class=\"field\"><label for=\"f-key\">%s</label>"
 				   "<textarea id=\"f-key\" name=\"public_key\" rows=\"6\"></textarea></p>",
 			       _("Public key (armored, -----BEGIN PGP PUBLIC KEY BLOCK-----)"));
+		if (dest_set)
+			bst_buf_printf(&b, "<p class=\"field\"><input type=\"checkbox\" id=\"f-push\" name=\"push\" "
+					   "value=\"1\" checked><label for=\"f-push\">%s</label></p>",
+				       _("Send it to the destination once ready"));
 		bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form></section>",
 			       _("Start the export"));
 	}
@@ -112,7 +203,9 @@ static void start(struct bst_req *r)
 	const char *pass = bst_req_arg(r, "passphrase");
 	const char *confirm = bst_req_arg(r, "confirm");
 	const char *key = bst_req_arg(r, "public_key");
+	const char *push_arg = bst_req_arg(r, "push");
 	bool by_key = method && strcmp(method, "key") == 0;
+	bool push = push_arg && strcmp(push_arg, "1") == 0;
 	if (!by_key && (!pass || strlen(pass) < 12)) {
 		render(r, 400, _("The passphrase needs 12 characters at least."));
 		return;
@@ -128,9 +221,9 @@ static void start(struct bst_req *r)
 	int64_t id = 0;
 	char err[512];
 	int rc = bst_export_job_start(&r->ctx, r->srv->install->dir, by_key ? NULL : pass,
-				      by_key ? key : NULL, &id, err, sizeof err);
+				      by_key ? key : NULL, push, &id, err, sizeof err);
 	if (rc == 1) {
-		render(r, 409, _("An export is being made already."));
+		render(r, 409, _("An export is being made or sent already."));
 		return;
 	}
 	if (rc != 0) {
@@ -149,6 +242,43 @@ void bst_page_admin_export(struct bst_req *r)
 		render(r, 200, NULL);
 }
 
+/* The ready export named in the path into *j; false after answering 404
+ * when there is none. */
+static bool ready_job(struct bst_req *r, struct bst_export_job *j)
+{
+	char *end;
+	long long id = strtoll(r->params[0] ? r->params[0] : "", &end, 10);
+	if (*end || id <= 0 || bst_export_job_get(r->ctx.platform->slug, id, j) != 0 ||
+	    j->state != BST_EXPORT_READY) {
+		bst_reply_error(r, 404, "not_found", _("There is no such export."));
+		return false;
+	}
+	return true;
+}
+
+void bst_page_admin_export_push(struct bst_req *r)
+{
+	struct bst_export_dest *dest = bst_arena_alloc(r->arena, sizeof *dest);
+	struct bst_export_job j;
+	if (!ready_job(r, &j))
+		return;
+	if (!dest || bst_export_dest_get(&r->ctx, dest) != BST_DEST_OK) {
+		render(r, 409, _("Set a destination first."));
+		return;
+	}
+	switch (bst_export_job_push(&r->ctx, r->srv->install->dir, j.id)) {
+	case 0:
+		bst_reply_redirect(r, "/admin/export");
+		return;
+	case 1:
+		render(r, 409, _("An export is being made or sent already."));
+		return;
+	default:
+		render(r, 500, _("The transfer could not start. Please try again."));
+		return;
+	}
+}
+
 static ssize_t read_file(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	(void)pos;
@@ -163,14 +293,9 @@ static void close_file(void *cls)
 
 void bst_page_admin_export_download(struct bst_req *r)
 {
-	char *end;
-	long long id = strtoll(r->params[0] ? r->params[0] : "", &end, 10);
 	struct bst_export_job j;
-	if (*end || id <= 0 || bst_export_job_get(r->ctx.platform->slug, id, &j) != 0 ||
-	    j.state != BST_EXPORT_READY) {
-		bst_reply_error(r, 404, "not_found", _("There is no such export."));
+	if (!ready_job(r, &j))
 		return;
-	}
 	int fd = open(j.path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
@@ -180,7 +305,7 @@ void bst_page_admin_export_download(struct bst_req *r)
 		return;
 	}
 	bst_audit_record(&r->ctx, "platform.export.download", r->ctx.platform->slug,
-			 json_pack("{sI}", "export", (json_int_t)id));
+			 json_pack("{sI}", "export", (json_int_t)j.id));
 	char day[40];
 	bst_time_format_iso(j.started_ms, day, sizeof day);
 	day[10] = '\0';

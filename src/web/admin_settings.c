@@ -2,10 +2,12 @@
  * session lifetimes, second-factor policy and default language. Input is
  * checked here (shapes and bounds), then handed to bst_settings_update,
  * which stores and audits the change. Below the form, what the operator
- * decides: the documents' storage used and quota, the per-file limit. */
+ * decides: the documents' storage used and quota, the per-file limit, and
+ * the platform's security contact (tenant/contact.h), read-only here. */
 #include "web/admin.h"
 #include "auth/account.h"
 #include "social/documents.h"
+#include "tenant/contact.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -118,6 +120,40 @@ static void storage(struct bst_req *r, bst_buf *b)
 			 "installation: ask them to change either."));
 }
 
+/* The security contact: read-only here, set by the operator. */
+static void security_contact(struct bst_req *r, bst_buf *b)
+{
+	struct bst_contact_row c;
+	int found = bst_contact_get(&r->ctx, &c);
+	if (found < 0)
+		return;
+	bst_buf_printf(b, "<section aria-labelledby=\"h-contact\"><h2 id=\"h-contact\">%s</h2>",
+		       _("Security contact"));
+	if (found == 0) {
+		bst_buf_printf(b, "<p id=\"security-contact\">%s</p>",
+			       _("No security contact is set for this platform yet."));
+	} else {
+		bst_buf_printf(b, "<dl id=\"security-contact\"><dt>%s</dt><dd>", _("Name"));
+		bst_html_txt(b, c.name);
+		bst_buf_printf(b, "</dd><dt>%s</dt><dd><a href=\"mailto:", _("E-mail"));
+		bst_html_attr(b, c.email);
+		bst_buf_puts(b, "\">");
+		bst_html_txt(b, c.email);
+		bst_buf_puts(b, "</a></dd>");
+		if (c.phone[0]) {
+			bst_buf_printf(b, "<dt>%s</dt><dd>", _("Phone"));
+			bst_html_txt(b, c.phone);
+			bst_buf_puts(b, "</dd>");
+		}
+		bst_buf_puts(b, "</dl>");
+	}
+	bst_buf_printf(b, "<p class=\"hint\">%s</p></section>",
+		       _("Your organisation's security correspondent: they receive the notices of "
+			 "security incidents and, at the end of the contract, the report of the "
+			 "platform's destruction. The operator of this installation sets them as "
+			 "agreed in your contract: ask them to change it."));
+}
+
 static void render(struct bst_req *r, int status, const char *error, const struct bst_settings *s)
 {
 	bst_buf b;
@@ -160,6 +196,7 @@ static void render(struct bst_req *r, int status, const char *error, const struc
 	bst_buf_printf(&b, "<p><button type=\"submit\">%s</button></p></form>",
 		       _("Save the settings"));
 	storage(r, &b);
+	security_contact(r, &b);
 	bst_page_end(r, &b);
 	bst_reply_html(r, status, &b);
 }

@@ -100,6 +100,7 @@ static const struct {
 	{"activated", N_("Your password is set. You can sign in now.")},
 	{"password-reset", N_("Your new password is set. You can sign in now.")},
 	{"saved", N_("Saved.")},
+	{"destination-removed", N_("The destination was removed.")},
 	{"session-ended", N_("The session was ended.")},
 	{"sessions-ended", N_("All your other sessions were ended.")},
 	{"token-revoked", N_("The token was revoked.")},

@@ -53,6 +53,9 @@ void bst_page_admin_user(struct bst_req *r);     /* admin_user.c  GET|POST /admi
 void bst_page_admin_settings(struct bst_req *r); /* admin_settings.c GET|POST /admin/settings */
 void bst_page_admin_export(struct bst_req *r);          /* admin_export.c GET|POST /admin/export */
 void bst_page_admin_export_download(struct bst_req *r); /* admin_export.c GET /admin/export/{id}/download */
+void bst_page_admin_export_push(struct bst_req *r);     /* admin_export.c POST /admin/export/{id}/push */
+/* admin_export_destination.c GET|POST /admin/export/destination */
+void bst_page_admin_export_destination(struct bst_req *r);
 void bst_page_admin_access_log(struct bst_req *r);    /* admin_access_log.c GET /admin/access-log */
 void bst_page_admin_access_verify(struct bst_req *r); /* admin_access_log.c POST /admin/access-log/verify */
 void bst_page_admin_access_entry(struct bst_req *r);  /* admin_access_entry.c GET /admin/access-log/{seq} */

@@ -298,12 +298,17 @@ test('the scheduler copies, and its restore drill alerts on the health report an
 
 test('destroying a platform removes its copies from the target and its key from the replica; an unreachable target is finished later', async () => {
 	const conf = config(b);
+	const marker = `MARKER-${randomBytes(8).toString('hex')}`;
 	for (const slug of ['gone', 'late']) {
 		await b.createPlatform(slug);
-		const run = await cli(b, conf, 'backup', 'run', '--platform', slug);
-		assert.equal(run.code, 0, run.stdout + run.stderr);
-		assert.ok(ids(join(remote, slug)).length === 1, slug);
+		// planted in the platform's data: in its backups, encrypted
+		sql(join(b.data, 'platforms', slug, 'main.db'), `UPDATE users SET name = '${marker}'`);
 	}
+	await sleep(1100); // one backup per second
+	const run = await cli(b, conf, 'backup', 'run');
+	assert.equal(run.code, 0, run.stdout + run.stderr);
+	for (const slug of ['gone', 'late'])
+		assert.equal(ids(join(remote, slug)).length, 1, slug);
 	// reachable: removed at once, and said so in the signed report
 	let r = await cli(b, conf, 'platform', 'destroy', 'gone', '--confirm', 'gone');
 	assert.equal(r.code, 0, r.stderr);
@@ -325,6 +330,16 @@ test('destroying a platform removes its copies from the target and its key from 
 	assert.equal(c.code, 0, c.stdout + c.stderr);
 	assert.match(c.stdout, /late \(destroyed\): its copies on \[target offsite\] removed/);
 	assert.ok(!existsSync(join(remote, 'late')));
+	// nowhere on the target nor here, in any form
+	const holding = (dir) => {
+		try {
+			return execFileSync('grep', ['-rlaF', marker, dir], { encoding: 'utf8' }).trim();
+		} catch (e) {
+			return e.status === 1 ? '' : String(e);
+		}
+	};
+	assert.equal(holding(remote), '');
+	assert.equal(holding(b.data), '');
 	// a new machine rebuilt from the target knows neither: their keys are
 	// gone from the replica, even though an older control backup lists them
 	const fresh = new Bastide('backup-offsite-after');
@@ -339,4 +354,33 @@ test('destroying a platform removes its copies from the target and its key from 
 	} finally {
 		await fresh.dispose();
 	}
+});
+
+test('a target that cannot be written (a read-only disk) fails the copy, loudly; the backup stays here; the next copy catches up', async () => {
+	const disk = join(b.dir, 'disk');
+	const conf = join(b.dir, 'disk.ini');
+	writeFileSync(conf, `[target disk]\nurl = ${disk}\nprovider = Local\nregion = EU (here)\n`);
+	let r = await cli(b, conf, 'backup', 'copy', '--platform', 'demo');
+	assert.equal(r.code, 0, r.stdout + r.stderr);
+	await sleep(1100);
+	execFileSync('chattr', ['+i', join(disk, 'demo')]);
+	try {
+		r = await cli(b, conf, 'backup', 'run', '--platform', 'demo');
+		assert.equal(r.code, 1);
+		const id = /demo: backup (\d{8}T\d{6}Z)/.exec(r.stdout)[1];
+		assert.match(r.stdout, /demo: copy to \[target disk\] FAILED: /);
+		assert.match(r.stderr, /BACKUP COPY FAILED for demo to \[target disk\]/);
+		assert.ok(existsSync(join(b.data, 'backups', 'demo', id, 'manifest.json')));
+		assert.ok(!ids(join(disk, 'demo')).includes(id));
+		const st = await cli(b, conf, 'backup', 'status');
+		assert.equal(st.code, 1);
+		assert.match(st.stdout, /demo: .*ATTENTION: \[target disk\]: the last copy failed/);
+	} finally {
+		execFileSync('chattr', ['-i', join(disk, 'demo')]);
+	}
+	r = await cli(b, conf, 'backup', 'copy', '--platform', 'demo');
+	assert.equal(r.code, 0, r.stdout + r.stderr);
+	assert.deepEqual(ids(join(disk, 'demo')), ids(join(b.data, 'backups', 'demo')));
+	const st = await cli(b, conf, 'backup', 'status');
+	assert.doesNotMatch(st.stdout, /^demo: .*ATTENTION/m);
 });

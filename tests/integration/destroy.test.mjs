@@ -1,7 +1,8 @@
 // The end of a platform (`bastide platform destroy`): its key goes first,
 // then its databases, documents and local backups; a report of what was
 // destroyed is signed with the installation's Ed25519 key (checked here with
-// Node's own crypto), kept, printed and mailed to its administrators. After
+// Node's own crypto), kept, printed and mailed to its administrators and its
+// security contact (through a real SMTP peer, lib/smtp-sink.mjs). After
 // it no file of the data directory holds a marker planted in the platform's
 // publications and documents, an old copy of its backup cannot be restored
 // (its key is gone), running servers stop serving it, and the other
@@ -11,13 +12,18 @@ import assert from 'node:assert/strict';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bastide, activate } from './lib/bastide.mjs';
+import { Bastide, activate, enrolTotp, startWithConfig } from './lib/bastide.mjs';
+import { Sink } from './lib/smtp-sink.mjs';
+import { sqlite } from './lib/trail.mjs';
 
 const b = new Bastide('destroy');
 const PW = 'seven quiet lanterns glowing';
 const MARKER = `DESTROY-MARKER-${randomBytes(6).toString('hex')}`;
+const CONTACT = 'rssi@acme.example';
 let demo;
+let sink;
 let acmeToken;
+let acmeAdmin;
 let demoToken;
 
 const acme = () => b.client('acme.localhost');
@@ -53,8 +59,16 @@ async function uploadDoc(client, token, name, content) {
 before(async () => {
 	demo = await b.initWithDemo();
 	const { link, email } = await b.createPlatform('acme');
-	await b.start();
+	sink = new Sink(join(b.dir, 'sink'));
+	await sink.start();
+	await startWithConfig(b, ({ port }) => `[server]\nlisten = 127.0.0.1:${port}\n` +
+		`[smtp]\nurl = smtp://127.0.0.1:${sink.port}\nfrom = Bastide <noreply@ops.example>\n`);
+	await b.cli('platform', 'set-contact', 'acme', '--name', 'Rémi Sécurité', '--email', CONTACT,
+		'--phone', '+33 1 02 03 04 05');
 	await activate(acme(), link, PW);
+	acmeAdmin = acme();
+	assert.equal((await acmeAdmin.login(email, PW)).status, 303);
+	await enrolTotp(b, acmeAdmin); // a second factor is the rule for administrators
 	acmeToken = (await b.createToken('acme', email, { scope: 'read-write' })).token;
 	demoToken = (await b.createToken('demo', demo.email, { scope: 'read-write' })).token;
 	let res = await acme().postJson('/api/v1/posts', { body: `Our plans: ${MARKER}` }, bearer(acmeToken));
@@ -67,6 +81,34 @@ before(async () => {
 
 after(async () => {
 	await b.dispose();
+	await sink.stop();
+});
+
+test('the security contact: set by the operator, checked, shown by platform show and on the administrators\' settings page', async () => {
+	assert.match((await b.cli('platform', 'show', 'acme')).stdout,
+		/security contact: +Rémi Sécurité <rssi@acme\.example>, \+33 1 02 03 04 05/);
+	let r = await b.run(['platform', 'set-contact', 'acme', '--name', 'X', '--email', 'not an address']);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /e-mail address is not valid/);
+	r = await b.run(['platform', 'set-contact', 'acme', '--name', 'X\u202eY', '--email', CONTACT]);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /name must be 1 to 200 bytes/);
+	r = await b.run(['platform', 'set-contact', 'acme', '--name', 'X', '--email', CONTACT, '--phone', 'call me']);
+	assert.equal(r.code, 1);
+	r = await b.run(['platform', 'set-contact', 'acme', '--name', 'X'.repeat(201), '--email', CONTACT]);
+	assert.equal(r.code, 1);
+	assert.equal((await b.run(['platform', 'set-contact', 'acme', '--email', CONTACT])).code, 2);
+	const page = await acmeAdmin.get('/admin/settings');
+	assert.equal(page.status, 200);
+	assert.match(page.body, /<dl id="security-contact"><dt>Name<\/dt><dd>Rémi Sécurité<\/dd><dt>E-mail<\/dt><dd><a href="mailto:rssi@acme\.example">/);
+	assert.match(page.body, /\+33 1 02 03 04 05/);
+	// demo has none: its administrators are told so
+	const demoAdmin = b.client();
+	assert.equal((await demoAdmin.login(demo.email, demo.password)).status, 303);
+	assert.match((await demoAdmin.get('/admin/settings')).body, /No security contact is set/);
+	const events = sqlite(join(b.data, 'platforms', 'acme', 'audit.db'),
+		"SELECT details FROM events WHERE event = 'platform.security_contact'");
+	assert.equal(JSON.parse(events).email, CONTACT);
 });
 
 test('destroying asks for the slug again', async () => {
@@ -116,8 +158,21 @@ test('destroyed: key, data, documents and backups gone, a signed report, the oth
 	const feed = await b.client().get('/api/v1/posts', bearer(demoToken));
 	assert.equal(feed.status, 200);
 	assert.match(feed.body, /Demo keeps living/);
-	// its administrators are told, with the report and its signature
-	await b.waitForLog(/acme\.example[\s\S]*the platform was destroyed|the platform was destroyed[\s\S]*acme\.example/, 40000);
+	// its administrators and its security contact are told, with the report
+	// and its signature
+	const reportTo = (to) => sink.messages().filter((m) => m.envelope.rcpt_to.includes(to) &&
+		m.raw.includes('was destroyed'));
+	for (const to of ['boss@acme.example', CONTACT]) {
+		for (const end = Date.now() + 40000; !reportTo(to).length && Date.now() < end;)
+			await new Promise((res) => setTimeout(res, 100));
+		assert.equal(reportTo(to).length, 1, `one report mailed to ${to}`);
+		const mail = reportTo(to)[0].raw.toString('utf8');
+		assert.ok(mail.includes(r.stdout.trim()), `the report is in the mail to ${to}`);
+		assert.ok(mail.includes(kept[0].signature), `the signature is in the mail to ${to}`);
+		assert.match(mail, /"ACME" \(acme\) was destroyed/);
+	}
+	// the contact went with the platform's row
+	assert.equal(sqlite(join(b.data, 'control.db'), 'SELECT count(*) FROM security_contacts'), '0');
 
 	// an old copy of its backup is noise: the key is gone
 	cpSync(offsite, join(b.data, 'backups', 'acme'), { recursive: true });

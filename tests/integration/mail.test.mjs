@@ -10,16 +10,13 @@
 // message is printed in the log and marked sent.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
 	Bastide, HOUR, MINUTE, SECOND, activate, csrfOf, enrolTotp, findLink, findLinks, freePort,
 	noticesOf, startWithConfig,
 } from './lib/bastide.mjs';
+import { Sink } from './lib/smtp-sink.mjs';
 
-const SINK = resolve(dirname(fileURLToPath(import.meta.url)), 'lib/smtp-sink.py');
 const FROM = 'Bastide <noreply@acme.example>';
 const PW = 'nine quiet otters float downstream';
 // the server's mailer looks at the queue every 0.5 s
@@ -27,82 +24,7 @@ const MAILER_PERIOD_MS = 500;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /* ------------------------------------------------------------------ */
-/* The SMTP sink                                                       */
-
-class Sink {
-	constructor(dir) {
-		this.dir = dir;
-		mkdirSync(dir, { recursive: true });
-		this.proc = null;
-		this.port = 0;
-		this.stdout = '';
-	}
-
-	// Starts the sink (on port, or a free one); resolves once it listens.
-	async start({ port = 0, mute = false } = {}) {
-		assert.equal(this.proc, null, 'sink already running');
-		const args = [SINK, this.dir];
-		if (port)
-			args.push('--port', String(port));
-		if (mute)
-			args.push('--mute');
-		const p = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-		this.proc = p;
-		this.stdout = '';
-		let stderr = '';
-		p.stderr.on('data', (d) => (stderr += d));
-		this.exited = new Promise((r) => p.on('exit', r));
-		this.port = await new Promise((resolvePort, reject) => {
-			p.stdout.on('data', (d) => {
-				this.stdout += d;
-				const m = /^port (\d+)$/m.exec(this.stdout);
-				if (m)
-					resolvePort(Number(m[1]));
-			});
-			p.on('exit', (code) => reject(new Error(`smtp-sink exited ${code}: ${stderr}`)));
-		});
-		return this.port;
-	}
-
-	// SIGTERM by PID, then waits for the exit.
-	async stop() {
-		if (!this.proc)
-			return;
-		try {
-			process.kill(this.proc.pid, 'SIGTERM');
-		} catch {
-			/* already gone */
-		}
-		await this.exited;
-		this.proc = null;
-	}
-
-	// The messages received so far, oldest first: {raw (Buffer), envelope}.
-	messages() {
-		if (!existsSync(this.dir))
-			return [];
-		return readdirSync(this.dir)
-			.filter((f) => f.endsWith('.json'))
-			.sort()
-			.map((f) => ({
-				raw: readFileSync(join(this.dir, f.replace(/\.json$/, '.eml'))),
-				envelope: JSON.parse(readFileSync(join(this.dir, f), 'utf8')),
-			}));
-	}
-
-	// Waits until a message to rcpt has arrived; returns the first one.
-	async waitFor(rcpt, timeoutMs = 10000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const m = this.messages().find((x) => x.envelope.rcpt_to.includes(rcpt));
-			if (m)
-				return m;
-			if (Date.now() > deadline)
-				throw new Error(`no message to ${rcpt} in the sink within ${timeoutMs} ms`);
-			await sleep(50);
-		}
-	}
-}
+/* The SMTP sink (lib/smtp-sink.mjs)                                   */
 
 const sinks = [];
 function newSink(b) {

@@ -2,7 +2,9 @@
 // written first (nothing changes when it fails or is not encrypted), then
 // the platform is closed to its users for a notice period that can be
 // cancelled; when it ends, the running server destroys the platform and
-// keeps the signed report. The test clock moves the days.
+// keeps the signed report. Its administrators and its security contact are
+// told at each step (no SMTP relay here: the mail is in the server's log).
+// The test clock moves the days.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,7 @@ before(async () => {
 	const res = await acme().postJson('/api/v1/posts', { body: 'Last words' },
 		{ headers: { Authorization: `Bearer ${token}` } });
 	assert.equal(res.status, 201, res.body);
+	await b.cli('platform', 'set-contact', 'acme', '--name', 'Security Desk', '--email', 'rssi@acme.example');
 	pass = join(b.dir, 'client-passphrase');
 	writeFileSync(pass, 'the client chose this passphrase\n');
 });
@@ -68,8 +71,11 @@ test('offboarded: the export is written, the platform closed; cancelled: open ag
 	r = await b.run(['platform', 'offboard', 'acme', '--output', join(b.dir, 'again'), '--passphrase-file', pass]);
 	assert.equal(r.code, 1);
 	assert.match(r.stderr, /being offboarded already/);
+	for (const to of ['boss@acme\\.example', 'rssi@acme\\.example'])
+		await b.waitForLog(new RegExp(`mail to ${to}[^\\n]*ACME: the platform is closed and will be destroyed`), 10000);
 	await b.cli('platform', 'offboard', 'acme', '--cancel');
 	assert.ok(await until(async () => (await statusOf()) === 200), 'open again');
+	await b.waitForLog(/mail to rssi@acme\.example[^\n]*ACME: the offboarding was cancelled/, 10000);
 	const audit = join(b.data, 'platforms', 'acme', 'audit.db');
 	const { execFileSync } = await import('node:child_process');
 	const events = execFileSync('sqlite3', [audit,

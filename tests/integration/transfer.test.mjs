@@ -11,12 +11,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { Bastide } from './lib/bastide.mjs';
 import { SFTP_USER, Sshd } from './lib/sshd.mjs';
 import { FTP_USER, Vsftpd } from './lib/vsftpd.mjs';
+import { stopTransferServers } from './lib/transfer-servers.mjs';
 import { sqlite } from './lib/trail.mjs';
 
 const b = new Bastide('transfer');
@@ -78,10 +79,7 @@ before(async () => {
 });
 
 after(async () => {
-	rmSync(join(sshd.home ?? '/nonexistent', RUN), { recursive: true, force: true });
-	rmSync(join(ftpd.home ?? '/nonexistent', RUN), { recursive: true, force: true });
-	await sshd.stop();
-	await ftpd.stop();
+	await stopTransferServers(sshd, ftpd, RUN);
 	await b.dispose();
 });
 

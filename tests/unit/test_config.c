@@ -270,6 +270,47 @@ static void test_config_refuses_an_audit_retention_below_six_months(void **state
 	assert_int_equal(c.audit_retention_days, 365);
 }
 
+static void test_config_backup_targets(void **state)
+{
+	struct fx *f = *state;
+	struct bst_config c;
+	char err[600];
+	assert_int_equal(load(f,
+			      "[backup]\ndrill_days = 3\n"
+			      "[target offsite]\nurl = sftp://b@h.example:2222/~/bk\n"
+			      "ssh_key = /k\nhost_key_sha256 = SHA256:abc\nprovider = P SAS\n"
+			      "region = EU (France)\n"
+			      "[target disk-2]\nurl = /mnt/backup\nprovider = us\nregion = here\n",
+			      &c, err, sizeof err),
+			 0);
+	assert_int_equal(c.backup_drill_days, 3);
+	assert_int_equal(c.n_targets, 2);
+	assert_string_equal(c.targets[0].name, "offsite");
+	assert_string_equal(c.targets[0].url, "sftp://b@h.example:2222/~/bk");
+	assert_string_equal(c.targets[0].region, "EU (France)");
+	assert_string_equal(c.targets[1].name, "disk-2");
+	assert_ptr_equal(bst_config_target(&c, "disk-2"), &c.targets[1]);
+	assert_null(bst_config_target(&c, "nope"));
+	/* a target says where it is and who hosts it */
+	assert_int_equal(load(f, "[target t]\nurl = /mnt/b\nprovider = p\n", &c, err, sizeof err),
+			 -1);
+	assert_non_null(strstr(err, "[target t] needs region"));
+	assert_int_equal(load(f, "[target Bad Name]\nurl = /x\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "a target's name is"));
+	assert_int_equal(load(f, "[target t]\ncolour = blue\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "unknown setting [target t] colour"));
+	/* at most BST_MAX_BACKUP_TARGETS */
+	char many[2000] = "";
+	for (int i = 0; i <= BST_MAX_BACKUP_TARGETS; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many),
+			 "[target t%d]\nurl = /m\nprovider = p\nregion = r\n", i);
+	assert_int_equal(load(f, many, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "at most 8 targets"));
+	assert_int_equal(load(f, "[server]\n", &c, err, sizeof err), 0);
+	assert_int_equal(c.n_targets, 0);
+	assert_int_equal(c.backup_drill_days, 7);
+}
+
 static void test_config_syntax_error_names_its_line(void **state)
 {
 	struct fx *f = *state;
@@ -314,6 +355,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_config_refuses_an_audit_retention_below_six_months, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config_backup_targets, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_syntax_error_names_its_line,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_missing_file_is_an_error, setup,

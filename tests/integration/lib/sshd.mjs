@@ -5,7 +5,7 @@
 // RSA with SHA-1, which OpenSSH 9 refuses). Started on a free port by the
 // test, stopped by its PID.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './bastide.mjs';
@@ -67,6 +67,12 @@ export class Sshd {
 		}
 		if (!this.pid) throw new Error(`sshd did not start: ${readFileSync(join(this.dir, 'sshd.log'), 'utf8')}`);
 		return this;
+	}
+
+	// Adds a public key line to the user's authorized keys (read by sshd
+	// at each login: no restart needed).
+	authorize(line) {
+		appendFileSync(join(this.dir, 'keys', SFTP_USER), `${line.trim()}\n`);
 	}
 
 	// A directory of the user's home for one test, removed by stop().
