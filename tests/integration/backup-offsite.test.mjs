@@ -251,9 +251,9 @@ test('the scheduler copies, and its restore drill alerts on the health report an
 			delete process.env.BASTIDE_CONFIG;
 		}
 		s.advanceClock(2 * 3600 * 1000 + 5 * 60 * 1000);
-		await s.waitForLog(/backup _control: 1 copied to \[target offsite\]/, 30000);
+		await s.waitForLog(/backup _control: 1 copied to \[target offsite\]/, 90000);
 		s.advanceClock(2 * 60 * 1000); // the next look: the drill
-		await s.waitForLog(/restore drill demo on \[target offsite\]: ok/, 30000);
+		await s.waitForLog(/restore drill demo on \[target offsite\]: ok/, 90000);
 		const op = new Client(s.port, '127.0.0.1');
 		let page = await op.get('/operator/backups');
 		assert.equal(page.status, 200);
@@ -269,7 +269,7 @@ test('the scheduler copies, and its restore drill alerts on the health report an
 		// a week on: the day's backup is copied, then its drill reads it back
 		// from a target where every stored byte of it was damaged
 		s.advanceClock(7 * DAY);
-		await s.waitForLog(/backup demo: 1 copied to \[target offsite\].*\n(.|\n)*backup demo: 1 copied/, 30000);
+		await s.waitForLog(/backup demo: 1 copied to \[target offsite\].*\n(.|\n)*backup demo: 1 copied/, 90000);
 		const dir = join(sshd.home, RUN, 'drill', 'demo');
 		const id = ids(dir).at(-1);
 		const files = readdirSync(join(dir, id)).filter((f) => f.endsWith('.bst')).map((f) => join(dir, id, f));
@@ -282,7 +282,7 @@ test('the scheduler copies, and its restore drill alerts on the health report an
 			writeFileSync(f, data);
 		}
 		s.advanceClock(2 * 60 * 1000);
-		await s.waitForLog(/RESTORE DRILL FAILED for demo on \[target offsite\]/, 30000);
+		await s.waitForLog(/RESTORE DRILL FAILED for demo on \[target offsite\]/, 90000);
 		const h = await op.get('/health');
 		assert.equal(h.status, 503);
 		assert.ok(h.json().backup.failing_scopes >= 1);
