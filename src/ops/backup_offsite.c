@@ -252,8 +252,12 @@ static int push_object(void *cls, const char *hash, uint64_t size)
  * the manifest last, then the rename that makes it a backup there. */
 static int push_one(struct push *p, const char *id, const struct bst_manifest *m)
 {
-	if (bst_manifest_each_object(m, push_object, p) != 0)
+	p->err[0] = '\0';
+	if (bst_manifest_each_object(m, push_object, p) != 0) {
+		if (!p->err[0])
+			snprintf(p->err, p->errlen, "out of memory");
 		return -1;
+	}
 	char dir[BACKUP_PATH_MAX], local[BACKUP_PATH_MAX + 300], rel[2 * REL_MAX],
 	    tmp[REL_MAX], final[REL_MAX];
 	backup_path(p->in, p->scope, id, dir, sizeof dir);
@@ -649,8 +653,12 @@ int bst_offsite_fetch(struct bst_install *in, struct bst_target *t, const char *
 			 bst_target_conf_of(t)->name, why);
 		goto cleanup;
 	}
-	if (bst_manifest_each_object(&m, fetch_object, &f) != 0)
+	err[0] = '\0';
+	if (bst_manifest_each_object(&m, fetch_object, &f) != 0) {
+		if (!err[0])
+			snprintf(err, errlen, "out of memory");
 		goto cleanup;
+	}
 	if (bst_fsync_dir(f.objects) != 0 || bst_fsync_dir(tmp) != 0 ||
 	    rename(tmp, final) != 0) {
 		snprintf(err, errlen, "cannot move %s into place: %s", tmp,
