@@ -113,6 +113,17 @@ static int conn_open(bst_db *db, struct conn **out)
 		free(c);
 		return -1;
 	}
+	/* a platform's databases zero what a deletion frees within the pages
+	 * written anyway (FAST: no extra I/O), so a deleted publication's
+	 * bytes do not linger in the file, nor in the page copies backups
+	 * make of it */
+	if ((db->kind == BST_DB_PLATFORM || db->kind == BST_DB_AUDIT) &&
+	    sqlite3_exec(c->h, "PRAGMA secure_delete=FAST", NULL, NULL, NULL) != SQLITE_OK) {
+		bst_log_error("store: cannot configure %s: secure_delete", db->path);
+		sqlite3_close(c->h);
+		free(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }

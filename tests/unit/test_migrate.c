@@ -226,6 +226,40 @@ static void test_open_in_missing_directory_fails_with_a_reason(void **state)
 
 /* ---- users ---- */
 
+/* A platform's database zeroes what a deletion frees in the pages it
+ * writes (secure_delete=FAST): a deleted account's name and e-mail are in
+ * no byte of the file afterwards (nor, then, of the page copies backups
+ * make of it). */
+static void test_platform_database_zeroes_deleted_rows(void **state)
+{
+	struct fx *f = *state;
+	static const char marker[] = "zq-deleted-7f3a9c";
+	char email[64];
+	int64_t id = 0;
+	for (int i = 0; i < 20; i++) {
+		snprintf(email, sizeof email, "u%d@example.org", i);
+		assert_int_equal(bst_q_user_insert(f->main, email, "Someone", "member", "invited",
+						   NULL, NOW, &id),
+				 BST_QS_ONE_RESULT);
+	}
+	assert_int_equal(bst_q_user_insert(f->main, "zq-deleted-7f3a9c@example.org", marker,
+					   "member", "invited", NULL, NOW, &id),
+			 BST_QS_ONE_RESULT);
+	assert_int_equal(bst_db_checkpoint(f->main), 0);
+	assert_true(bst_db_exec_once(f->main, "DELETE FROM users WHERE id = $1",
+				     (struct bst_qp[]){BST_QP_INT(id), BST_QP_END}, NULL, NULL) >= 0);
+	assert_int_equal(bst_db_checkpoint(f->main), 0);
+	char path[128];
+	path_in(f, "main.db", path, sizeof path);
+	FILE *in = fopen(path, "rb");
+	assert_non_null(in);
+	static char buf[4 << 20];
+	size_t n = fread(buf, 1, sizeof buf, in);
+	fclose(in);
+	assert_true(n > 0 && n < sizeof buf);
+	assert_null(memmem(buf, n, marker, strlen(marker)));
+}
+
 static void test_user_insert_lowercases_email_and_reads_back_by_email_and_id(void **state)
 {
 	struct fx *f = *state;
@@ -1000,6 +1034,7 @@ int main(void)
 		T(test_reopening_keeps_data_and_applies_nothing_twice),
 		T(test_database_newer_than_the_program_is_refused),
 		T(test_open_in_missing_directory_fails_with_a_reason),
+		T(test_platform_database_zeroes_deleted_rows),
 		T(test_user_insert_lowercases_email_and_reads_back_by_email_and_id),
 		T(test_user_insert_with_taken_email_fails_in_any_case),
 		T(test_user_list_search_is_case_insensitive_and_wildcards_are_literal),
