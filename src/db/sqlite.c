@@ -104,21 +104,17 @@ static int conn_open(bst_db *db, struct conn **out)
 		free(c);
 		return -1;
 	}
-	/* the control plane and the key store overwrite what they delete: a
-	 * destroyed platform's key and queued mail leave no bytes behind */
-	if ((db->kind == BST_DB_CONTROL || db->kind == BST_DB_KEYS) &&
-	    sqlite3_exec(c->h, "PRAGMA secure_delete=ON", NULL, NULL, NULL) != SQLITE_OK) {
-		bst_log_error("store: cannot configure %s: secure_delete", db->path);
-		sqlite3_close(c->h);
-		free(c);
-		return -1;
-	}
-	/* a platform's databases zero what a deletion frees within the pages
-	 * written anyway (FAST: no extra I/O), so a deleted publication's
-	 * bytes do not linger in the file, nor in the page copies backups
-	 * make of it */
-	if ((db->kind == BST_DB_PLATFORM || db->kind == BST_DB_AUDIT) &&
-	    sqlite3_exec(c->h, "PRAGMA secure_delete=FAST", NULL, NULL, NULL) != SQLITE_OK) {
+	/* the control plane and the key store overwrite what they delete (ON):
+	 * a destroyed platform's key and queued mail leave no bytes behind; a
+	 * platform's databases zero what a deletion frees within the pages
+	 * written anyway (FAST: no extra I/O), so a deleted publication's bytes
+	 * linger neither in the file nor in the page copies backups make */
+	const char *wipe = db->kind == BST_DB_CONTROL || db->kind == BST_DB_KEYS
+				   ? "PRAGMA secure_delete=ON"
+			   : db->kind == BST_DB_PLATFORM || db->kind == BST_DB_AUDIT
+				   ? "PRAGMA secure_delete=FAST"
+				   : NULL;
+	if (wipe && sqlite3_exec(c->h, wipe, NULL, NULL, NULL) != SQLITE_OK) {
 		bst_log_error("store: cannot configure %s: secure_delete", db->path);
 		sqlite3_close(c->h);
 		free(c);
