@@ -567,6 +567,46 @@ static bool blob_name_ok(const char *name)
 	return true;
 }
 
+/* Hard links, in the scratch directory, to every file of the platform's
+ * blob store, taken before the snapshot: the purge of deleted documents
+ * removes a blob's row, then its file, at any time, and a snapshot taken
+ * just before may list a blob whose file is gone by the time it is read.
+ * A link keeps the file; the scratch directory goes at the end. Blobs are
+ * immutable, so the link is the file the row describes. */
+static int link_blobs(struct run *r)
+{
+	char dir[BACKUP_PATH_MAX], links[BACKUP_PATH_MAX + 16];
+	snprintf(dir, sizeof dir, "%s/platforms/%s/blobs", r->in->dir, r->scope);
+	snprintf(links, sizeof links, "%s/blobs", r->scratch);
+	if (mkdir(links, 0700) != 0) {
+		snprintf(r->err, r->errlen, "cannot create %s: %s", links, strerror(errno));
+		return -1;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0; /* no document yet */
+		snprintf(r->err, r->errlen, "cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct dirent *e;
+	char from[BACKUP_PATH_MAX + 64], to[BACKUP_PATH_MAX + 80];
+	while ((e = readdir(d))) {
+		if (!blob_name_ok(e->d_name))
+			continue;
+		snprintf(from, sizeof from, "%s/%s", dir, e->d_name);
+		snprintf(to, sizeof to, "%s/%s", links, e->d_name);
+		if (link(from, to) != 0 && errno != ENOENT) {
+			/* another file system: the blobs are read in place */
+			if (errno != EXDEV)
+				bst_log_warn("backup: cannot link %s: %s", from, strerror(errno));
+			break;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
 static int add_blob(void *cls, const char *name, int64_t size)
 {
 	struct run *r = cls;
@@ -584,8 +624,13 @@ static int add_blob(void *cls, const char *name, int64_t size)
 	if (k && object_present(r, k->hash, k->size)) {
 		b = *k;
 	} else {
-		char src[BACKUP_PATH_MAX], label[48];
-		snprintf(src, sizeof src, "%s/platforms/%s/blobs/%s", r->in->dir, r->scope, name);
+		char src[BACKUP_PATH_MAX + 64], label[48];
+		/* the link taken before the snapshot (a purge may have removed the
+		 * file since), else the file itself (uploaded since the links) */
+		snprintf(src, sizeof src, "%s/blobs/%s", r->scratch, name);
+		if (access(src, F_OK) != 0)
+			snprintf(src, sizeof src, "%s/platforms/%s/blobs/%s", r->in->dir, r->scope,
+				 name);
 		snprintf(label, sizeof label, "blob:%s", name);
 		struct bst_backup_obj o;
 		if (new_object(r, src, NULL, 0, label, &o) != 0)
@@ -707,6 +752,8 @@ static int run_locked(struct run *r, struct bst_backup_result *res)
 		unlink(snap);
 	} else {
 		char main_snap[BACKUP_PATH_MAX + 32];
+		if (link_blobs(r) != 0)
+			return -1;
 		snprintf(path, sizeof path, "%s/platforms/%s/main.db", in->dir, r->scope);
 		/* the blobs listed by this very snapshot are the ones copied */
 		if (snapshot_db(r, path, "main.db", main_snap, sizeof main_snap) != 0)
