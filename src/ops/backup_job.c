@@ -441,6 +441,13 @@ int bst_backup_keys_replicate(struct bst_install *in, const struct bst_config *c
 	return failed;
 }
 
+static bool drill_due(const struct bst_backup_event *last, int64_t period, int64_t now)
+{
+	/* a failed drill is tried again as a failed copy is: it may have
+	 * failed for want of a copy made since */
+	return now - last->at_ms >= (last->ok ? period : COPY_RETRY_MS);
+}
+
 /* The restore drill: the latest backup of scope read back from each target
  * (from the local store when there is none) and verified, every
  * drill_days. */
@@ -453,7 +460,7 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 	if (cfg->n_targets == 0) {
 		if (bst_q_backup_event_last(in->control, scope, "verify", "", false, &e) ==
 			BST_QS_ONE_RESULT &&
-		    now - e.at_ms < period)
+		    !drill_due(&e, period, now))
 			return;
 		int checked = 0;
 		char(*ids)[BST_BACKUP_ID_LEN + 1] = NULL;
@@ -479,7 +486,7 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 		const char *name = cfg->targets[i].name;
 		if (bst_q_backup_event_last(in->control, scope, "verify", name, false, &e) ==
 			BST_QS_ONE_RESULT &&
-		    now - e.at_ms < period)
+		    !drill_due(&e, period, now))
 			continue;
 		char drilled[64];
 		snprintf(drilled, sizeof drilled, "drill:%s", scope);

@@ -289,6 +289,18 @@ test('the scheduler copies, and its restore drill alerts on the health report an
 		page = await op.get('/operator/backups');
 		assert.match(page.body, /role="alert"/);
 		assert.match(page.body, /verification failed/);
+		// repaired: the failed drill is run again an hour later, and passes
+		for (const [f, data] of saved)
+			writeFileSync(f, data);
+		saved.clear();
+		s.advanceClock(61 * 60 * 1000);
+		await s.waitForLog(/RESTORE DRILL FAILED for demo[^\n]*\n(.|\n)*restore drill demo on \[target offsite\]: ok/, 90000);
+		let healthy = await op.get('/health');
+		for (let i = 0; i < 40 && healthy.status !== 200; i++) {
+			await sleep(100);
+			healthy = await op.get('/health');
+		}
+		assert.equal(healthy.status, 200, healthy.body);
 	} finally {
 		for (const [f, data] of saved)
 			writeFileSync(f, data);
