@@ -70,8 +70,8 @@ void bst_backup_health(struct bst_backup_health *out)
 }
 
 static void record(struct bst_install *in, const char *scope, const char *target,
-		   const char *kind, const char *id, bool ok, uint64_t size, uint64_t written,
-		   int64_t duration_ms, const char *problem)
+		   const char *kind, const char *id, bool ok, uint64_t size,
+		   uint64_t written, int64_t duration_ms, const char *problem)
 {
 	struct bst_backup_event e = {.at_ms = bst_now_ms(),
 				     .ok = ok,
@@ -84,8 +84,9 @@ static void record(struct bst_install *in, const char *scope, const char *target
 	snprintf(e.backup_id, sizeof e.backup_id, "%s", id ? id : "");
 	snprintf(e.problem, sizeof e.problem, "%s", problem ? problem : "");
 	if (bst_q_backup_event_add(in->control, &e) < 0)
-		bst_log_warn("backup: cannot record a %s event of %s in the control database", kind,
-			     scope);
+		bst_log_warn(
+		    "backup: cannot record a %s event of %s in the control database",
+		    kind, scope);
 }
 
 /* ---- the targets of a run ---- */
@@ -141,7 +142,8 @@ static int replicate_keys(struct bst_install *in, struct targets *ts, FILE *out)
 		char err[800];
 		const char *name = ts->conf[i]->name;
 		int64_t start = bst_now_ms();
-		int rc = ts->t[i] ? bst_offsite_keys_push(in, ts->t[i], err, sizeof err) : -1;
+		int rc =
+		    ts->t[i] ? bst_offsite_keys_push(in, ts->t[i], err, sizeof err) : -1;
 		if (!ts->t[i])
 			snprintf(err, sizeof err, "%s", ts->problem[i]);
 		record(in, BST_OFFSITE_KEYS_DIR, name, "keys", NULL, rc == 0, 0, 0,
@@ -149,9 +151,11 @@ static int replicate_keys(struct bst_install *in, struct targets *ts, FILE *out)
 		note_copy(BST_OFFSITE_KEYS_DIR, name, rc == 0);
 		if (rc != 0) {
 			failed++;
-			bst_log_error("KEY-STORE REPLICA FAILED on [target %s]: %s", name, err);
+			bst_log_error("KEY-STORE REPLICA FAILED on [target %s]: %s", name,
+				      err);
 			if (out)
-				fprintf(out, "key store: [target %s] FAILED: %s\n", name, err);
+				fprintf(out, "key store: [target %s] FAILED: %s\n", name,
+					err);
 		} else if (out) {
 			fprintf(out, "key store: replicated to [target %s]\n", name);
 		}
@@ -185,25 +189,33 @@ static void purge_destroyed(struct bst_install *in, struct targets *ts, FILE *ou
 	}
 	for (size_t i = 0; i < ts->n; i++) {
 		char err[800];
-		char **scopes = ts->t[i] ? bst_offsite_scopes(ts->t[i], err, sizeof err) : NULL;
+		char **scopes =
+		    ts->t[i] ? bst_offsite_scopes(ts->t[i], err, sizeof err) : NULL;
 		for (char **p = scopes; p && *p; p++) {
 			struct bst_platform_row row;
 			bool gone = false;
 			for (size_t j = 0; j < d.n && !gone; j++)
 				gone = strcmp(d.v[j], *p) == 0;
-			if (!gone || bst_q_platform_get(in->control, *p, &row) == BST_QS_ONE_RESULT)
-				continue; /* a new platform of the same name is not the old one */
+			if (!gone || bst_q_platform_get(in->control, *p, &row) ==
+					 BST_QS_ONE_RESULT)
+				continue; /* a new platform of the same name is not the
+					     old one */
 			size_t files = 0;
-			if (bst_offsite_remove_scope(in, ts->t[i], *p, &files, err, sizeof err) != 0) {
-				bst_log_error("DESTROY of %s: its copies on [target %s] remain: %s", *p,
-					      ts->conf[i]->name, err);
+			if (bst_offsite_remove_scope(in, ts->t[i], *p, &files, err,
+						     sizeof err) != 0) {
+				bst_log_error(
+				    "DESTROY of %s: its copies on [target %s] remain: %s",
+				    *p, ts->conf[i]->name, err);
 				continue;
 			}
-			bst_log_info("destroy of %s: its copies on [target %s] removed (%zu files)", *p,
-				     ts->conf[i]->name, files);
+			bst_log_info("destroy of %s: its copies on [target %s] removed "
+				     "(%zu files)",
+				     *p, ts->conf[i]->name, files);
 			if (out)
-				fprintf(out, "%s (destroyed): its copies on [target %s] removed\n", *p,
-					ts->conf[i]->name);
+				fprintf(
+				    out,
+				    "%s (destroyed): its copies on [target %s] removed\n",
+				    *p, ts->conf[i]->name);
 		}
 		bst_backup_scopes_free(scopes);
 	}
@@ -212,8 +224,8 @@ static void purge_destroyed(struct bst_install *in, struct targets *ts, FILE *ou
 
 /* Copies scope's backups to every target, then prunes them there when
  * asked. Returns the failures. */
-static int copy_scope(struct bst_install *in, const struct bst_config *cfg, const char *scope,
-		      struct targets *ts, bool prune, FILE *out)
+static int copy_scope(struct bst_install *in, const struct bst_config *cfg,
+		      const char *scope, struct targets *ts, bool prune, FILE *out)
 {
 	int failed = 0;
 	struct bst_retention r;
@@ -228,28 +240,32 @@ static int copy_scope(struct bst_install *in, const struct bst_config *cfg, cons
 		if (!ts->t[i])
 			snprintf(err, sizeof err, "%s", ts->problem[i]);
 		else
-			rc = bst_offsite_push(in, ts->t[i], scope, &copied, &bytes, err, sizeof err);
+			rc = bst_offsite_push(in, ts->t[i], scope, &copied, &bytes, err,
+					      sizeof err);
 		int removed = 0, objects = 0;
 		if (rc == 0 && prune &&
 		    bst_offsite_prune(in, ts->t[i], scope, &r, &removed, &objects, err,
 				      sizeof err) != 0)
 			rc = -1;
-		record(in, scope, name, "copy", NULL, rc == 0, 0, bytes, bst_now_ms() - start,
-		       rc == 0 ? NULL : err);
+		record(in, scope, name, "copy", NULL, rc == 0, 0, bytes,
+		       bst_now_ms() - start, rc == 0 ? NULL : err);
 		note_copy(scope, name, rc == 0);
 		if (rc != 0) {
 			failed++;
-			bst_log_error("BACKUP COPY FAILED for %s to [target %s]: %s", scope, name,
-				      err);
+			bst_log_error("BACKUP COPY FAILED for %s to [target %s]: %s",
+				      scope, name, err);
 			if (out)
-				fprintf(out, "%s: copy to [target %s] FAILED: %s\n", scope, name, err);
+				fprintf(out, "%s: copy to [target %s] FAILED: %s\n",
+					scope, name, err);
 			continue;
 		}
-		bst_log_info("backup %s: %d copied to [target %s] (%llu bytes), %d pruned there",
-			     scope, copied, name, (unsigned long long)bytes, removed);
+		bst_log_info(
+		    "backup %s: %d copied to [target %s] (%llu bytes), %d pruned there",
+		    scope, copied, name, (unsigned long long)bytes, removed);
 		if (out)
-			fprintf(out, "%s: %d copied to [target %s], %.1f MB sent%s\n", scope, copied,
-				name, (double)bytes / 1e6, removed ? ", pruned there" : "");
+			fprintf(out, "%s: %d copied to [target %s], %.1f MB sent%s\n",
+				scope, copied, name, (double)bytes / 1e6,
+				removed ? ", pruned there" : "");
 	}
 	return failed;
 }
@@ -261,28 +277,32 @@ static int one(struct bst_install *in, const struct bst_config *cfg, const char 
 	char err[800];
 	int64_t start = bst_now_ms();
 	if (bst_backup_run(in, scope, progress, &res, err, sizeof err) != 0) {
-		bst_log_error("BACKUP FAILED for %s: %s (earlier backups are intact)", scope, err);
+		bst_log_error("BACKUP FAILED for %s: %s (earlier backups are intact)",
+			      scope, err);
 		note(scope, false);
-		record(in, scope, NULL, "backup", NULL, false, 0, 0, bst_now_ms() - start, err);
+		record(in, scope, NULL, "backup", NULL, false, 0, 0, bst_now_ms() - start,
+		       err);
 		if (out)
 			fprintf(out, "%s: FAILED: %s\n", scope, err);
 		return -1;
 	}
 	note(scope, true);
-	record(in, scope, NULL, "backup", res.id, true, res.size, res.written, res.duration_ms,
-	       NULL);
-	bst_log_info("backup %s/%s: %zu blobs (%zu new), %zu chunks (%zu new), %llu bytes, "
-		     "%llu written, %lld ms",
-		     scope, res.id, res.n_blobs, res.n_blobs_new, res.n_chunks, res.n_chunks_new,
-		     (unsigned long long)res.size, (unsigned long long)res.written,
-		     (long long)res.duration_ms);
+	record(in, scope, NULL, "backup", res.id, true, res.size, res.written,
+	       res.duration_ms, NULL);
+	bst_log_info(
+	    "backup %s/%s: %zu blobs (%zu new), %zu chunks (%zu new), %llu bytes, "
+	    "%llu written, %lld ms",
+	    scope, res.id, res.n_blobs, res.n_blobs_new, res.n_chunks, res.n_chunks_new,
+	    (unsigned long long)res.size, (unsigned long long)res.written,
+	    (long long)res.duration_ms);
 	if (out)
-		fprintf(out,
-			"%s: backup %s, %zu blobs (%zu new), %zu chunks (%zu new), %.1f MB, "
-			"%.1f MB written, %.1f s\n",
-			scope, res.id, res.n_blobs, res.n_blobs_new, res.n_chunks, res.n_chunks_new,
-			(double)res.size / 1e6, (double)res.written / 1e6,
-			(double)res.duration_ms / 1000);
+		fprintf(
+		    out,
+		    "%s: backup %s, %zu blobs (%zu new), %zu chunks (%zu new), %.1f MB, "
+		    "%.1f MB written, %.1f s\n",
+		    scope, res.id, res.n_blobs, res.n_blobs_new, res.n_chunks,
+		    res.n_chunks_new, (double)res.size / 1e6, (double)res.written / 1e6,
+		    (double)res.duration_ms / 1000);
 	if (!prune)
 		return 0;
 	struct bst_retention r;
@@ -295,47 +315,79 @@ static int one(struct bst_install *in, const struct bst_config *cfg, const char 
 		return -1;
 	}
 	if (removed || objects)
-		bst_log_info("backup prune %s: %d backups and %d objects removed", scope, removed,
-			     objects);
+		bst_log_info("backup prune %s: %d backups and %d objects removed", scope,
+			     removed, objects);
 	if (out && (removed || objects))
-		fprintf(out, "%s: pruned %d backups, %d objects\n", scope, removed, objects);
+		fprintf(out, "%s: pruned %d backups, %d objects\n", scope, removed,
+			objects);
 	return 0;
 }
 
-int bst_backup_job_run(struct bst_install *in, const struct bst_config *cfg, const char *only,
-		       bool progress, bool prune, FILE *out)
+/* One pass over the targets, connected to once: the key-store replica
+ * first (a copy is of use only with its key replicated; *keys_failed says
+ * whether that failed), then a backup of each scope of backup[] followed
+ * by its copy, then the copy of each scope of copy[] (a retry), then, when
+ * purge is set, what destructions left on the targets. Returns the
+ * failures. */
+static int pass(struct bst_install *in, const struct bst_config *cfg, char (*backup)[48],
+		size_t n_backup, char (*copy)[48], size_t n_copy, bool progress,
+		bool prune, bool purge, int *keys_failed, FILE *out)
+{
+	struct targets ts;
+	targets_open(in, cfg, NULL, &ts);
+	int failed = *keys_failed = replicate_keys(in, &ts, out);
+	for (size_t i = 0; i < n_backup; i++) {
+		if (one(in, cfg, backup[i], progress, prune, out) != 0)
+			failed++;
+		else
+			failed += copy_scope(in, cfg, backup[i], &ts, prune, out);
+	}
+	for (size_t i = 0; i < n_copy; i++)
+		failed += copy_scope(in, cfg, copy[i], &ts, prune, out);
+	if (purge)
+		purge_destroyed(in, &ts, out);
+	targets_close(&ts);
+	if (n_backup)
+		bst_q_backup_events_prune(in->control, bst_now_ms() - EVENTS_KEPT_MS);
+	return failed;
+}
+
+/* Every platform's slug, then the control scope. */
+static int all_scopes(struct bst_install *in, struct slugs *s)
+{
+	if (bst_platform_slugs(in, &s->v, &s->n) != 0)
+		return -1;
+	char(*g)[48] = realloc(s->v, (s->n + 1) * sizeof *s->v);
+	if (!g)
+		return -1;
+	s->v = g;
+	snprintf(s->v[s->n++], sizeof *s->v, "%s", BST_BACKUP_CONTROL_SCOPE);
+	return 0;
+}
+
+int bst_backup_job_run(struct bst_install *in, const struct bst_config *cfg,
+		       const char *only, bool progress, bool prune, FILE *out)
 {
 	struct slugs s = {0};
-	if (!only && bst_platform_slugs(in, &s.v, &s.n) != 0) {
+	char single[1][48];
+	if (only) {
+		snprintf(single[0], sizeof single[0], "%s", only);
+	} else if (all_scopes(in, &s) != 0) {
 		bst_log_error("BACKUP FAILED: cannot list the platforms");
 		if (out)
 			fprintf(out, "FAILED: cannot list the platforms\n");
 		free(s.v);
 		return 1;
 	}
-	struct targets ts;
-	targets_open(in, cfg, NULL, &ts);
-	/* the keys first: a copy is of use only with its key replicated */
-	int failed = replicate_keys(in, &ts, out);
-	for (size_t i = 0; i <= s.n; i++) {
-		const char *scope = only ? only : i < s.n ? s.v[i] : BST_BACKUP_CONTROL_SCOPE;
-		if (one(in, cfg, scope, progress, prune, out) != 0)
-			failed++;
-		else
-			failed += copy_scope(in, cfg, scope, &ts, prune, out);
-		if (only)
-			break;
-	}
-	if (!only)
-		purge_destroyed(in, &ts, out);
-	targets_close(&ts);
-	bst_q_backup_events_prune(in->control, bst_now_ms() - EVENTS_KEPT_MS);
+	int keys_failed;
+	int failed = pass(in, cfg, only ? single : s.v, only ? 1 : s.n, NULL, 0, progress,
+			  prune, !only, &keys_failed, out);
 	free(s.v);
 	return failed;
 }
 
-int bst_backup_job_copy(struct bst_install *in, const struct bst_config *cfg, const char *only,
-			const char *target, bool prune, FILE *out)
+int bst_backup_job_copy(struct bst_install *in, const struct bst_config *cfg,
+			const char *only, const char *target, bool prune, FILE *out)
 {
 	struct targets ts;
 	targets_open(in, cfg, target, &ts);
@@ -352,7 +404,8 @@ int bst_backup_job_copy(struct bst_install *in, const struct bst_config *cfg, co
 }
 
 int bst_backup_job_verify(struct bst_install *in, const struct bst_config *cfg,
-			  const char *scope, const char *target, const char *id, FILE *out)
+			  const char *scope, const char *target, const char *id,
+			  FILE *out)
 {
 	struct targets ts;
 	targets_open(in, cfg, target, &ts);
@@ -364,7 +417,8 @@ int bst_backup_job_verify(struct bst_install *in, const struct bst_config *cfg,
 		if (!ts.t[i]) {
 			failed++;
 			if (out)
-				fprintf(out, "[target %s]: FAILED: %s\n", name, ts.problem[i]);
+				fprintf(out, "[target %s]: FAILED: %s\n", name,
+					ts.problem[i]);
 			continue;
 		}
 		char *single[2] = {(char *)scope, NULL};
@@ -378,18 +432,23 @@ int bst_backup_job_verify(struct bst_install *in, const struct bst_config *cfg,
 		}
 		for (size_t j = 0; each[j]; j++) {
 			int64_t start = bst_now_ms();
-			int rc = bst_offsite_verify(in, ts.t[i], each[j], id, got, err, sizeof err);
-			record(in, each[j], name, "verify", got, rc == 0, 0, 0, bst_now_ms() - start,
-			       rc == 0 ? NULL : err);
+			int rc = bst_offsite_verify(in, ts.t[i], each[j], id, got, err,
+						    sizeof err);
+			record(in, each[j], name, "verify", got, rc == 0, 0, 0,
+			       bst_now_ms() - start, rc == 0 ? NULL : err);
 			if (rc != 0) {
 				failed++;
-				bst_log_error("BACKUP VERIFICATION FAILED for %s on [target %s]: %s",
+				bst_log_error("BACKUP VERIFICATION FAILED for %s on "
+					      "[target %s]: %s",
 					      each[j], name, err);
 			}
 			if (out)
-				fprintf(out, rc == 0 ? "%s: ok on [target %s], backup %s verified\n"
-						     : "%s: FAILED on [target %s]: %s\n",
-					each[j], name, rc == 0 ? got : err);
+				fprintf(
+				    out,
+				    rc == 0
+					? "%s: ok on [target %s], backup %s verified\n"
+					: "%s: FAILED on [target %s]: %s\n",
+				    each[j], name, rc == 0 ? got : err);
 		}
 		bst_backup_scopes_free(scopes);
 		scopes = NULL;
@@ -423,16 +482,17 @@ static bool keys_changed(struct bst_install *in, char sig[128])
 	stat(path, &a);
 	snprintf(path, sizeof path, "%s/keys.db-wal", in->dir);
 	stat(path, &b);
-	snprintf(now, sizeof now, "%lld.%ld/%lld/%lld.%ld/%lld", (long long)a.st_mtim.tv_sec,
-		 a.st_mtim.tv_nsec, (long long)a.st_size, (long long)b.st_mtim.tv_sec,
-		 b.st_mtim.tv_nsec, (long long)b.st_size);
+	snprintf(now, sizeof now, "%lld.%ld/%lld/%lld.%ld/%lld",
+		 (long long)a.st_mtim.tv_sec, a.st_mtim.tv_nsec, (long long)a.st_size,
+		 (long long)b.st_mtim.tv_sec, b.st_mtim.tv_nsec, (long long)b.st_size);
 	if (strcmp(now, sig) == 0)
 		return false;
 	snprintf(sig, 128, "%s", now);
 	return true;
 }
 
-int bst_backup_keys_replicate(struct bst_install *in, const struct bst_config *cfg, FILE *out)
+int bst_backup_keys_replicate(struct bst_install *in, const struct bst_config *cfg,
+			      FILE *out)
 {
 	struct targets ts;
 	targets_open(in, cfg, NULL, &ts);
@@ -458,8 +518,8 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 	struct bst_backup_event e;
 	char err[1500], got[BST_BACKUP_ID_LEN + 1];
 	if (cfg->n_targets == 0) {
-		if (bst_q_backup_event_last(in->control, scope, "verify", "", false, &e) ==
-			BST_QS_ONE_RESULT &&
+		if (bst_q_backup_event_last(in->control, scope, "verify", "", false,
+					    &e) == BST_QS_ONE_RESULT &&
 		    !drill_due(&e, period, now))
 			return;
 		int checked = 0;
@@ -473,8 +533,8 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 		free(ids);
 		int64_t start = bst_now_ms();
 		int rc = bst_backup_verify(in, scope, got, &checked, err, sizeof err);
-		record(in, scope, NULL, "verify", got, rc == 0, 0, 0, bst_now_ms() - start,
-		       rc == 0 ? NULL : err);
+		record(in, scope, NULL, "verify", got, rc == 0, 0, 0,
+		       bst_now_ms() - start, rc == 0 ? NULL : err);
 		note_copy("drill", scope, rc == 0);
 		if (rc != 0)
 			bst_log_error("RESTORE DRILL FAILED for %s: %s", scope, err);
@@ -484,8 +544,8 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 	}
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		const char *name = cfg->targets[i].name;
-		if (bst_q_backup_event_last(in->control, scope, "verify", name, false, &e) ==
-			BST_QS_ONE_RESULT &&
+		if (bst_q_backup_event_last(in->control, scope, "verify", name, false,
+					    &e) == BST_QS_ONE_RESULT &&
 		    !drill_due(&e, period, now))
 			continue;
 		char drilled[64];
@@ -493,8 +553,9 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 		bool ok = bst_backup_job_verify(in, cfg, scope, name, NULL, NULL) == 0;
 		note_copy(drilled, name, ok);
 		if (!ok) {
-			bst_log_error("RESTORE DRILL FAILED for %s on [target %s] (see above)", scope,
-				      name);
+			bst_log_error(
+			    "RESTORE DRILL FAILED for %s on [target %s] (see above)",
+			    scope, name);
 		} else {
 			bst_log_info("restore drill %s on [target %s]: ok", scope, name);
 		}
@@ -502,12 +563,13 @@ static void drill(struct bst_install *in, const struct bst_config *cfg, const ch
 }
 
 /* Whether a copy of scope to a target failed and is due again. */
-static bool copy_due(struct bst_install *in, const struct bst_config *cfg, const char *scope,
-		     int64_t now)
+static bool copy_due(struct bst_install *in, const struct bst_config *cfg,
+		     const char *scope, int64_t now)
 {
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		struct bst_backup_event e;
-		if (bst_q_backup_event_last(in->control, scope, "copy", cfg->targets[i].name, false,
+		if (bst_q_backup_event_last(in->control, scope, "copy",
+					    cfg->targets[i].name, false,
 					    &e) == BST_QS_ONE_RESULT &&
 		    !e.ok && now - e.at_ms >= COPY_RETRY_MS)
 			return true;
@@ -515,7 +577,8 @@ static bool copy_due(struct bst_install *in, const struct bst_config *cfg, const
 	return false;
 }
 
-void bst_backup_scheduled(struct bst_install *in, const struct bst_config *cfg, int64_t now)
+void bst_backup_scheduled(struct bst_install *in, const struct bst_config *cfg,
+			  int64_t now)
 {
 	if (!cfg->backup_enabled)
 		return;
@@ -524,31 +587,49 @@ void bst_backup_scheduled(struct bst_install *in, const struct bst_config *cfg, 
 	if (slot > now)
 		slot -= DAY_MS;
 	struct slugs s = {0};
-	if (bst_platform_slugs(in, &s.v, &s.n) != 0) {
+	if (all_scopes(in, &s) != 0) {
 		bst_log_error("BACKUP FAILED: cannot list the platforms");
 		free(s.v);
 		return;
 	}
-	static char keys_sig[128];
-	if (cfg->n_targets && keys_changed(in, keys_sig) &&
-	    bst_backup_keys_replicate(in, cfg, NULL) != 0)
-		keys_sig[0] = '\0'; /* again at the next look */
-	for (size_t i = 0; i <= s.n; i++) {
-		const char *scope = i < s.n ? s.v[i] : BST_BACKUP_CONTROL_SCOPE;
-		if (!done_since(in, scope, slot)) {
-			bst_backup_job_run(in, cfg, scope, false, true, NULL);
-			/* once a day, after the last scope: what destructions left */
-			if (i == s.n && cfg->n_targets) {
-				struct targets ts;
-				targets_open(in, cfg, NULL, &ts);
-				purge_destroyed(in, &ts, NULL);
-				targets_close(&ts);
-			}
-		}
-		else if (copy_due(in, cfg, scope, now))
-			bst_backup_job_copy(in, cfg, scope, NULL, true, NULL);
-		else if (cfg->backup_drill_days)
-			drill(in, cfg, scope, now);
+	/* what is due: a backup (then its copy), or a copy to try again */
+	char(*backup)[48] = calloc(s.n, sizeof *backup),
+	(*copy)[48] = calloc(s.n, sizeof *copy);
+	bool *busy = calloc(s.n, sizeof *busy);
+	if (!backup || !copy || !busy) {
+		bst_log_error("BACKUP FAILED: out of memory");
+		goto cleanup;
 	}
+	size_t n_backup = 0, n_copy = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (!done_since(in, s.v[i], slot))
+			memcpy(backup[n_backup++], s.v[i], sizeof *backup);
+		else if (copy_due(in, cfg, s.v[i], now))
+			memcpy(copy[n_copy++], s.v[i], sizeof *copy);
+		else
+			continue;
+		busy[i] = true;
+	}
+	static char keys_sig[128];
+	bool keys_stale = cfg->n_targets && keys_changed(in, keys_sig);
+	int keys_failed = 0;
+	/* once a day, with the control scope's backup (the last one): what
+	 * destructions left on the targets */
+	bool purge =
+	    n_backup && strcmp(backup[n_backup - 1], BST_BACKUP_CONTROL_SCOPE) == 0;
+	if (n_backup || n_copy)
+		pass(in, cfg, backup, n_backup, copy, n_copy, false, true, purge,
+		     &keys_failed, NULL);
+	else if (keys_stale)
+		keys_failed = bst_backup_keys_replicate(in, cfg, NULL);
+	if (keys_failed)
+		keys_sig[0] = '\0'; /* again at the next look */
+	for (size_t i = 0; cfg->backup_drill_days && i < s.n; i++)
+		if (!busy[i])
+			drill(in, cfg, s.v[i], now);
+cleanup:
+	free(backup);
+	free(copy);
+	free(busy);
 	free(s.v);
 }

@@ -145,7 +145,7 @@ static int view_open(struct bst_install *in, const char *what, struct view *v, c
 
 static void view_close(struct view *v)
 {
-	if (v->in.dir[0] && strcmp(v->in.dir, "") != 0)
+	if (v->in.dir[0])
 		bst_backup_rmtree(v->in.dir);
 }
 

@@ -139,7 +139,7 @@ bool bst_backup_status_alarm(const struct bst_backup_status *s,
 	return false;
 }
 
-static void when(int64_t ms, char out[32])
+void bst_backup_status_when(int64_t ms, char out[32])
 {
 	if (!ms) {
 		snprintf(out, 32, "never");
@@ -170,7 +170,7 @@ int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg
 			fprintf(out, "key store%s%s\n", alarm ? ": ATTENTION: " : "",
 				reason);
 		} else {
-			when(s->has_backup ? s->backup.at_ms : 0, a);
+			bst_backup_status_when(s->has_backup ? s->backup.at_ms : 0, a);
 			fprintf(out, "%s: last backup %s", s->scope, a);
 			if (s->has_backup)
 				fprintf(out,
@@ -181,7 +181,7 @@ int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg
 					(double)s->backup.duration_ms / 1000);
 			fprintf(out, ", %zu kept here", s->n_local);
 			if (s->has_verify) {
-				when(s->verify.at_ms, b);
+				bst_backup_status_when(s->verify.at_ms, b);
 				fprintf(out, ", verified %s %s", b,
 					s->verify.ok ? "ok" : "FAILED");
 			}
@@ -189,8 +189,8 @@ int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg
 		}
 		for (size_t j = 0; j < cfg->n_targets; j++) {
 			const struct bst_backup_status_target *t = &s->targets[j];
-			when(t->has_copy ? t->copy.at_ms : 0, a);
-			when(t->has_verify ? t->verify.at_ms : 0, b);
+			bst_backup_status_when(t->has_copy ? t->copy.at_ms : 0, a);
+			bst_backup_status_when(t->has_verify ? t->verify.at_ms : 0, b);
 			fprintf(out, "  [target %s] %s, %s: %s %s %s",
 				cfg->targets[j].name, cfg->targets[j].provider,
 				cfg->targets[j].region,

@@ -42,6 +42,9 @@ int bst_backup_status_get(struct bst_install *in, const struct bst_config *cfg,
 bool bst_backup_status_alarm(const struct bst_backup_status *s, const struct bst_config *cfg,
 			     int64_t now, char *reason, size_t len);
 
+/* ms as "YYYY-MM-DDTHH:MMZ" (UTC, to the minute), "never" for 0. */
+void bst_backup_status_when(int64_t ms, char out[32]);
+
 /* The CLI's views. Return the number of problems. */
 int bst_backup_status_print(struct bst_install *in, const struct bst_config *cfg, FILE *out);
 int bst_backup_targets_print(struct bst_install *in, const struct bst_config *cfg, FILE *out);

@@ -19,13 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void when(int64_t ms, char out[32])
-{
-	bst_time_format_iso(ms, out, 32);
-	out[16] = 'Z';
-	out[17] = '\0';
-}
-
 static void event_cell(bst_buf *b, bool has, const struct bst_backup_event *e)
 {
 	char at[32];
@@ -33,7 +26,7 @@ static void event_cell(bst_buf *b, bool has, const struct bst_backup_event *e)
 		bst_buf_printf(b, "<td>%s</td>", _("never"));
 		return;
 	}
-	when(e->at_ms, at);
+	bst_backup_status_when(e->at_ms, at);
 	bst_buf_printf(b, "<td><time datetime=\"%s\">%s</time> %s", at, at,
 		       e->ok ? _("ok") : _("FAILED"));
 	if (!e->ok) {
@@ -112,7 +105,7 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 			bst_buf_puts(&b, "<dl>");
 			bst_buf_printf(&b, "<dt>%s</dt><dd>", _("Last backup"));
 			if (s->has_backup) {
-				when(s->backup.at_ms, at);
+				bst_backup_status_when(s->backup.at_ms, at);
 				bst_buf_printf(
 				    &b,
 				    "<time datetime=\"%s\">%s</time> (%.1f h), %.1f MB, "
@@ -128,7 +121,7 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 				       _("Kept on this machine"), s->n_local);
 			if (s->has_failure) {
 				bst_buf_printf(&b, "<dt>%s</dt><dd>", _("Last failure"));
-				when(s->failure.at_ms, at);
+				bst_backup_status_when(s->failure.at_ms, at);
 				bst_buf_printf(&b, "%s: ", at);
 				bst_html_txt(&b, s->failure.problem);
 				bst_buf_puts(&b, "</dd>");
@@ -136,7 +129,7 @@ static void page(struct bst_req *r, const struct bst_config *cfg,
 			if (s->has_verify) {
 				bst_buf_printf(&b, "<dt>%s</dt><dd>",
 					       _("Last verification"));
-				when(s->verify.at_ms, at);
+				bst_backup_status_when(s->verify.at_ms, at);
 				bst_buf_printf(&b, "%s %s</dd>", at,
 					       s->verify.ok ? _("ok") : _("FAILED"));
 			}
